@@ -1,0 +1,156 @@
+"""seeds + gold -> corpus/: Parquet data, dataset card and changelog, deterministic and atomic."""
+from __future__ import annotations
+
+import datetime as dt
+import filecmp
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .card import render_card
+from .dataset import CONFIGS, SPLIT, document_row, features, sentence_rows
+from .errors import GoldError, TroopclaimsError
+from .fingerprint import fingerprint
+from .gold import atomic_write, read_gold
+from .paths import CORPUS_DIR, GOLD_DIR, SEEDS_DIR
+from .seeds import load_seeds
+from .types import Document
+from .validate import document_problems
+from .version import Entry, bumped, read_changelog, render_changelog
+
+OUTPUTS = ("data", "README.md", "CHANGELOG.md")
+
+
+class StaleBuildError(TroopclaimsError):
+    """corpus/ is not what the sources build."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    version: str
+    fingerprint: str
+    documents: int
+    sentences: int
+    spans: int
+    claims: int
+    changed: bool
+
+
+def load_documents(seeds_dir: Path = SEEDS_DIR, gold_dir: Path = GOLD_DIR) -> list[Document]:
+    """Seeds with their gold, validated: raises GoldError listing every problem."""
+    docs = list(read_gold(load_seeds(seeds_dir), gold_dir).values())
+    problems = [p for d in docs for p in document_problems(d)]
+    if problems:
+        raise GoldError(problems)
+    return docs
+
+
+def _write_parquet(rows: list[dict], config: str, path: Path) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = features(config).arrow_schema
+    table = pa.Table.from_pylist(rows, schema=schema)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, path, compression="zstd", row_group_size=10_000)
+    return table.nbytes
+
+
+def _write_data(docs: list[Document], data_dir: Path) -> tuple[dict[str, list[dict]], dict[str, int]]:
+    """Write both configs; returns their rows and in-memory Arrow sizes (the card's num_bytes)."""
+    rows = {
+        "sentences": [row for d in docs for row in sentence_rows(d)],
+        "documents": [document_row(d) for d in docs],
+    }
+    nbytes = {c: _write_parquet(rows[c], c, data_dir / c / f"{SPLIT}-00000-of-00001.parquet") for c in CONFIGS}
+    return rows, nbytes
+
+
+def build(corpus_dir: Path = CORPUS_DIR, *, seeds_dir: Path = SEEDS_DIR, gold_dir: Path = GOLD_DIR,
+          bump: str | None = None, message: str | None = None, today: str | None = None) -> BuildResult:
+    """Build the dataset into ``corpus_dir``.
+
+    Nothing is written unless the whole build succeeds. When the data's
+    fingerprint differs from the current changelog entry's, a ``bump`` with a
+    ``message`` is required: a changed dataset always gets a new version.
+    """
+    docs = load_documents(seeds_dir, gold_dir)
+    changelog_path = corpus_dir / "CHANGELOG.md"
+    entries = read_changelog(changelog_path)
+    with tempfile.TemporaryDirectory(dir=corpus_dir, prefix=".build-") as tmp:
+        staging = Path(tmp)
+        rows, nbytes = _write_data(docs, staging / "data")
+        fp = fingerprint(staging / "data")
+        changed = not entries or entries[0].fingerprint != fp
+        if bump is None and changed:
+            recorded = f"{entries[0].version}'s {entries[0].fingerprint}" if entries else "no changelog entry"
+            raise StaleBuildError(
+                f"dataset content changed: fingerprint {fp} differs from {recorded}; "
+                "rebuild with --bump patch|minor|major --message 'what changed'")
+        if bump is not None:
+            if not message:
+                raise TroopclaimsError("--bump needs --message: the changelog says what changed")
+            if not changed:
+                raise TroopclaimsError(f"nothing to release: the data is identical to {entries[0].version}")
+            version = bumped(entries[0].version if entries else "0.0.0", bump)
+            entries = [Entry(version, today or dt.date.today().isoformat(), fp, message.strip())] + entries
+        (staging / "CHANGELOG.md").write_text(render_changelog(entries), encoding="utf-8")
+        card = render_card(docs, rows, nbytes, entries[0].version, fp)
+        (staging / "README.md").write_text(card, encoding="utf-8")
+        _swap_in(staging, corpus_dir)
+    return BuildResult(entries[0].version, fp, len(docs), len(rows["sentences"]),
+                       sum(len(d.spans) for d in docs), sum(len(d.claims) for d in docs), changed)
+
+
+def _swap_in(staging: Path, corpus_dir: Path) -> None:
+    """Replace data/ by rename (old kept until the new one is in place), then the two files."""
+    old = corpus_dir / "data"
+    backup = staging / "old-data"
+    if old.exists():
+        os.replace(old, backup)
+    try:
+        os.replace(staging / "data", old)
+    except BaseException:
+        if backup.exists():
+            os.replace(backup, old)
+        raise
+    for name in ("CHANGELOG.md", "README.md"):
+        atomic_write(corpus_dir / name, (staging / name).read_bytes())
+
+
+def check(corpus_dir: Path = CORPUS_DIR, *, seeds_dir: Path = SEEDS_DIR, gold_dir: Path = GOLD_DIR) -> BuildResult:
+    """Rebuild into a scratch copy and require it to equal ``corpus_dir`` byte for byte.
+
+    Fails when corpus/ is stale (the sources build something else) or when the
+    data changed without a version bump and changelog entry.
+    """
+    with tempfile.TemporaryDirectory(prefix="troopclaims-check-") as tmp:
+        scratch = Path(tmp) / "corpus"
+        scratch.mkdir()
+        if (corpus_dir / "CHANGELOG.md").exists():
+            shutil.copy2(corpus_dir / "CHANGELOG.md", scratch / "CHANGELOG.md")
+        try:
+            result = build(scratch, seeds_dir=seeds_dir, gold_dir=gold_dir)
+        except StaleBuildError as exc:
+            raise StaleBuildError(f"{exc} (corpus/CHANGELOG.md has no entry for the current sources)") from None
+        differences = _differences(scratch, corpus_dir)
+        if differences:
+            raise StaleBuildError("corpus/ is stale, run `troopclaims build`: " + "; ".join(differences))
+    return result
+
+
+def _differences(expected: Path, actual: Path) -> list[str]:
+    out = []
+    want = {p.relative_to(expected) for p in expected.rglob("*") if p.is_file()}
+    have = {p.relative_to(actual) for p in (actual / "data").rglob("*") if p.is_file()}
+    have |= {Path(n) for n in ("README.md", "CHANGELOG.md") if (actual / n).exists()}
+    for rel in sorted(want | have):
+        if rel not in have:
+            out.append(f"{rel} missing")
+        elif rel not in want:
+            out.append(f"{rel} not produced by the build")
+        elif not filecmp.cmp(expected / rel, actual / rel, shallow=False):
+            out.append(f"{rel} differs")
+    return out

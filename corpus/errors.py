@@ -1,0 +1,23 @@
+"""Errors that name what is wrong and where."""
+
+
+class TroopclaimsError(Exception):
+    """Base class: a problem a user can fix, reported without a traceback by the CLI."""
+
+
+class SeedError(TroopclaimsError):
+    """A seed file is missing or no longer matches seeds/SHA256SUMS."""
+
+
+class GoldError(TroopclaimsError):
+    """Gold annotations break the label contract; ``problems`` lists every finding."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        shown = "\n".join(f"  - {p}" for p in problems[:50])
+        more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(f"{len(problems)} problem(s) in the gold:\n{shown}{more}")
+
+
+class FormatError(TroopclaimsError):
+    """A file does not have the expected format; the message names file and line."""

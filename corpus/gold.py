@@ -1,0 +1,126 @@
+"""The gold files: annotation/gold/<doc_id>.jsonl, one record per line, diff-friendly.
+
+Line 1 is the document record; then one line per span, then one per claim::
+
+  {"kind": "document", "doc_id": "000_...", "published": "2025-06", "published_note": "..."}
+  {"kind": "span", "id": "T1", "start": 93, "end": 96, "label": "ATTRIBUTION", "text": "CNN"}
+  {"kind": "claim", "id": "C1", "quantity": "T4", "source": "T3", "date": null,
+   "low": 25000, "high": 30000, "approximate": false, "date_value": null}
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from .errors import FormatError
+from .paths import GOLD_DIR
+from .types import Claim, Document, Span
+
+SPAN_KEYS = {"kind", "id", "start", "end", "label", "text"}
+CLAIM_KEYS = {"kind", "id", "quantity", "source", "date", "low", "high", "approximate", "date_value"}
+DOC_KEYS = {"kind", "doc_id", "published", "published_note"}
+
+
+def _number(value):
+    """Integers stay integers in the files (25000, not 25000.0)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def document_records(doc: Document) -> list[dict]:
+    """The JSON records of one gold file, in file order."""
+    records = [{"kind": "document", "doc_id": doc.id, "published": doc.published,
+                "published_note": doc.published_note}]
+    for s in sorted(doc.spans):
+        records.append({"kind": "span", "id": s.id, "start": s.start, "end": s.end,
+                        "label": s.label, "text": s.text})
+    for c in doc.claims:
+        records.append({"kind": "claim", "id": c.id, "quantity": c.quantity, "source": c.source,
+                        "date": c.date, "low": _number(c.low), "high": _number(c.high),
+                        "approximate": c.approximate, "date_value": c.date_value})
+    return records
+
+
+def dumps(doc: Document) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in document_records(doc))
+
+
+def _check_keys(record: dict, expected: set[str], where: str) -> None:
+    missing, extra = expected - record.keys(), record.keys() - expected
+    if missing or extra:
+        raise FormatError(f"{where}: expected keys {sorted(expected)}; "
+                          f"missing {sorted(missing)}, unexpected {sorted(extra)}")
+
+
+def loads(content: str, text: str, source: str = "<gold>") -> Document:
+    """Parse one gold file; ``text`` is the seed text the offsets point into."""
+    doc_record, spans, claims = None, [], []
+    for lineno, line in enumerate(content.splitlines(), 1):
+        where = f"{source}:{lineno}"
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise FormatError(f"{where}: not valid JSON ({exc.msg})") from None
+        kind = record.get("kind") if isinstance(record, dict) else None
+        if kind == "document":
+            _check_keys(record, DOC_KEYS, where)
+            if doc_record is not None:
+                raise FormatError(f"{where}: a second document record")
+            doc_record = record
+        elif kind == "span":
+            _check_keys(record, SPAN_KEYS, where)
+            spans.append(Span(record["start"], record["end"], record["label"], record["text"], record["id"]))
+        elif kind == "claim":
+            _check_keys(record, CLAIM_KEYS, where)
+            record.pop("kind")
+            claims.append(Claim(**record))
+        else:
+            raise FormatError(f"{where}: 'kind' must be document, span or claim, got {kind!r}")
+    if doc_record is None:
+        raise FormatError(f"{source}: no document record")
+    return Document(doc_record["doc_id"], text, tuple(sorted(spans)), tuple(claims),
+                    doc_record["published"], doc_record["published_note"])
+
+
+def read_gold(texts: dict[str, str], gold_dir: Path = GOLD_DIR) -> dict[str, Document]:
+    """Every seed as a Document with its gold; a seed without a gold file has no spans."""
+    docs = {}
+    for doc_id, text in texts.items():
+        path = gold_dir / f"{doc_id}.jsonl"
+        if path.exists():
+            doc = loads(path.read_text(encoding="utf-8"), text, str(path))
+            if doc.id != doc_id:
+                raise FormatError(f"{path}:1: doc_id {doc.id!r} does not match the file name")
+            docs[doc_id] = doc
+        else:
+            docs[doc_id] = Document(doc_id, text)
+    for path in sorted(gold_dir.glob("*.jsonl")):
+        if path.stem not in texts:
+            raise FormatError(f"{path}: no seed named {path.stem}.txt")
+    return docs
+
+
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Write to a temp file beside ``path`` and rename: never half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def write_gold(docs: Iterable[Document], gold_dir: Path = GOLD_DIR) -> None:
+    """Write each document's gold file atomically."""
+    for doc in docs:
+        atomic_write(gold_dir / f"{doc.id}.jsonl", dumps(doc))

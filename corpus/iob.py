@@ -1,0 +1,73 @@
+"""Spans <-> IOB2 tags over a sentence's tokens, and snapping to token boundaries."""
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+
+Offsets = Sequence[tuple[int, int]]
+
+
+def snap(start: int, end: int, tokens: Offsets) -> tuple[int, int] | None:
+    """Widen ``[start, end)`` outward to the tokens it touches; None if it touches none."""
+    starts = [s for s, _ in tokens]
+    ends = [e for _, e in tokens]
+    first = bisect_right(ends, start)  # first token ending after start
+    last = bisect_left(starts, end) - 1  # last token starting before end
+    if first > last:
+        return None
+    return starts[first], ends[last]
+
+
+def token_range(start: int, end: int, tokens: Offsets) -> tuple[int, int] | None:
+    """Token indices ``[i, j)`` exactly covering ``[start, end)``, or None if not aligned."""
+    starts = [s for s, _ in tokens]
+    ends = [e for _, e in tokens]
+    i = bisect_left(starts, start)
+    j = bisect_left(ends, end)
+    if i < len(starts) and starts[i] == start and j < len(ends) and ends[j] == end and i <= j:
+        return i, j + 1
+    return None
+
+
+def spans_to_tags(spans: Sequence[tuple[int, int, str]], tokens: Offsets) -> list[str]:
+    """IOB2 tags for token-aligned, non-overlapping ``(start, end, label)`` spans.
+
+    Raises ValueError for a span that is not aligned to the tokens, or that
+    overlaps another: callers validate or snap first, so this never guesses.
+    """
+    tags = ["O"] * len(tokens)
+    for start, end, label in spans:
+        rng = token_range(start, end, tokens)
+        if rng is None:
+            raise ValueError(f"span [{start}, {end}) {label} is not aligned to token boundaries")
+        i, j = rng
+        if any(t != "O" for t in tags[i:j]):
+            raise ValueError(f"span [{start}, {end}) {label} overlaps another span")
+        tags[i] = f"B-{label}"
+        for k in range(i + 1, j):
+            tags[k] = f"I-{label}"
+    return tags
+
+
+def tags_to_spans(tags: Sequence[str], tokens: Offsets) -> list[tuple[int, int, str]]:
+    """Read spans back from IOB2 tags, strictly: an entity starts only at B-.
+
+    An ``I-X`` that does not continue an ``X`` entity starts none (as in
+    seqeval's strict IOB2 mode), so this inverts ``spans_to_tags`` exactly.
+    """
+    spans = []
+    open_label = None
+    open_start = open_end = 0
+    for (s, e), tag in zip(tokens, tags):
+        prefix, _, label = tag.partition("-")
+        if prefix == "I" and open_label == label:
+            open_end = e
+            continue
+        if open_label is not None:
+            spans.append((open_start, open_end, open_label))
+            open_label = None
+        if prefix == "B":
+            open_label, open_start, open_end = label, s, e
+    if open_label is not None:
+        spans.append((open_start, open_end, open_label))
+    return spans

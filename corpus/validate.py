@@ -1,0 +1,116 @@
+"""Checks of gold documents against the label contract; every finding names doc, span and problem."""
+from __future__ import annotations
+
+from .labels import LABELS
+from .tokenize import Sentence, sentences
+from .types import Document
+
+# LABELS.md: a span never starts with these words nor ends with punctuation.
+FORBIDDEN_FIRST = {"the", "a", "an", "this", "these", "on", "in", "since", "by", "at", "towards", "according"}
+TRAILING_PUNCT = set(".,;:!?\"'“”‘’()[]-—–")
+
+
+def _is_int(v) -> bool:
+    return type(v) is int
+
+
+def _is_number_or_none(v) -> bool:
+    return v is None or type(v) in (int, float)
+
+
+def span_problems(doc: Document, sents: list[Sentence] | None = None) -> list[str]:
+    """Offsets, text, label, token alignment, sentence and overlap problems of ``doc.spans``."""
+    from .iob import token_range
+
+    sents = sentences(doc.text) if sents is None else sents
+    problems = []
+    seen_ids = set()
+    for span in doc.spans:
+        where = f"{doc.id} span {span.id or '?'} [{span.start}, {span.end}) {span.text!r}"
+        if span.id in seen_ids:
+            problems.append(f"{where}: duplicate span id")
+        seen_ids.add(span.id)
+        if not (_is_int(span.start) and _is_int(span.end)):
+            problems.append(f"{where}: offsets must be integers")
+            continue
+        if not 0 <= span.start < span.end <= len(doc.text):
+            problems.append(f"{where}: offsets out of range (0 <= start < end <= {len(doc.text)})")
+            continue
+        if span.label not in LABELS:
+            problems.append(f"{where}: unknown label {span.label!r} (allowed: {', '.join(LABELS)})")
+        actual = doc.text[span.start:span.end]
+        if actual != span.text:
+            problems.append(f"{where}: stored text differs from the seed text {actual!r}")
+            continue
+        first = actual.split()[0].lower() if actual.split() else ""
+        if first in FORBIDDEN_FIRST and not actual.lower().startswith("at least"):
+            problems.append(f"{where}: starts with determiner or preposition {first!r}")
+        if actual[-1] in TRAILING_PUNCT:
+            problems.append(f"{where}: ends with punctuation {actual[-1]!r}")
+        sent = next((s for s in sents if s.start <= span.start < s.end), None)
+        if sent is None or span.end > sent.end:
+            problems.append(f"{where}: crosses a sentence boundary")
+        elif token_range(span.start, span.end, sent.tokens) is None:
+            problems.append(f"{where}: does not lie on token boundaries")
+    ordered = sorted(s for s in doc.spans if _is_int(s.start) and _is_int(s.end))
+    for a, b in zip(ordered, ordered[1:]):
+        if a.overlaps(b):
+            problems.append(f"{doc.id} span {b.id or '?'} [{b.start}, {b.end}) {b.text!r}: "
+                            f"overlaps span {a.id or '?'} [{a.start}, {a.end}) {a.text!r}")
+    return problems
+
+
+def claim_problems(doc: Document) -> list[str]:
+    """Claim references resolve to spans of the right label; values are well-formed."""
+    by_id = doc.span_by_id()
+    problems = []
+    claimed: dict[str, str] = {}
+    for claim in doc.claims:
+        where = f"{doc.id} claim {claim.id}"
+        for field, label in (("quantity", "QUANTITY"), ("source", "ATTRIBUTION"), ("date", "DATE")):
+            ref = getattr(claim, field)
+            if ref is None:
+                if field == "quantity":
+                    problems.append(f"{where}: has no quantity span")
+                continue
+            if ref not in by_id:
+                problems.append(f"{where}: {field} refers to unknown span id {ref!r}")
+            elif by_id[ref].label != label:
+                problems.append(f"{where}: {field} {ref} is a {by_id[ref].label} span, expected {label}")
+        if claim.quantity in claimed:
+            problems.append(f"{where}: quantity {claim.quantity} is already the quantity of {claimed[claim.quantity]}")
+        claimed[claim.quantity] = claim.id
+        if not (_is_number_or_none(claim.low) and _is_number_or_none(claim.high)):
+            problems.append(f"{where}: low/high must be numbers or null")
+        elif claim.low is not None and claim.high is not None and claim.low > claim.high:
+            problems.append(f"{where}: low {claim.low} > high {claim.high}")
+        if type(claim.approximate) is not bool:
+            problems.append(f"{where}: approximate must be true or false")
+        if claim.date_value is not None and not _iso_date(claim.date_value):
+            problems.append(f"{where}: date_value {claim.date_value!r} is not ISO 8601 (YYYY, YYYY-MM or YYYY-MM-DD)")
+        if claim.date_value is not None and claim.date is None:
+            problems.append(f"{where}: date_value without a date span")
+    if doc.claims:
+        for span in doc.spans:
+            if span.label == "QUANTITY" and span.id not in claimed:
+                problems.append(f"{doc.id} span {span.id} {span.text!r}: QUANTITY is in no claim")
+    return problems
+
+
+def _iso_date(value: str) -> bool:
+    import re
+    from datetime import date
+
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value or "")
+    if not m:
+        return False
+    y, mo, d = int(m[1]), int(m[2] or 1), int(m[3] or 1)
+    try:
+        date(y, mo, d)
+    except ValueError:
+        return False
+    return True
+
+
+def document_problems(doc: Document) -> list[str]:
+    return span_problems(doc) + claim_problems(doc)
