@@ -69,7 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-ADDERS = [_add_build_parser, _add_validate_parser]
+def _add_ls_parser(sub) -> None:
+    from annotation.label_studio.cli import add_ls_parser
+
+    add_ls_parser(sub)
+
+
+ADDERS = [_add_build_parser, _add_validate_parser, _add_ls_parser]
 
 
 def main(argv: list[str] | None = None) -> int:
