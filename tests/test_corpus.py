@@ -1,0 +1,159 @@
+"""The foundation: seeds, tokens, the deterministic and atomic dataset build, versioning."""
+import json
+
+import pytest
+
+from corpus.build import StaleBuildError, build, check
+from corpus.errors import GoldError, SeedError
+from corpus.gold import dumps, read_gold
+from corpus.labels import TAGS
+from corpus.seeds import load_seeds
+from corpus.tokenize import sentences
+from corpus.types import Document, Span
+from corpus.version import read_changelog
+
+
+def test_label_list_is_the_classlabel_order():
+    assert TAGS == ("O", "B-QUANTITY", "I-QUANTITY", "B-ATTRIBUTION", "I-ATTRIBUTION", "B-DATE", "I-DATE")
+
+
+def test_seeds_match_shared_copies_and_manifest(texts):
+    assert sorted(texts) == ["000_88c46dc548cd37de", "001_cf8ed6a483aff6fd", "002_4574b1776fbb67a3",
+                             "003_206cb29126b89878", "004_cfacce3046a14ca6"]
+
+
+def test_changed_seed_is_refused_naming_the_file(sources):
+    seeds, _, _ = sources
+    path = seeds / "001_cf8ed6a483aff6fd.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("30,000", "31,000"), encoding="utf-8")
+    with pytest.raises(SeedError, match="001_cf8ed6a483aff6fd.txt: seed text changed"):
+        load_seeds(seeds)
+
+
+def test_missing_and_unlisted_seeds_are_refused(sources):
+    seeds, _, _ = sources
+    (seeds / "999_extra.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(SeedError, match="999_extra.txt: seed is not listed"):
+        load_seeds(seeds)
+    (seeds / "999_extra.txt").unlink()
+    (seeds / "000_88c46dc548cd37de.txt").unlink()
+    with pytest.raises(SeedError, match="000_88c46dc548cd37de.txt: seed listed in SHA256SUMS is missing"):
+        load_seeds(seeds)
+
+
+def test_tokens_keep_offsets_and_drop_whitespace(texts):
+    for text in texts.values():
+        sents = sentences(text)
+        for sent in sents:
+            assert sent.tokens and sent.start == sent.tokens[0][0] and sent.end == sent.tokens[-1][1]
+            for s, e in sent.tokens:
+                assert text[s:e].strip() == text[s:e] != ""
+            assert "\n" not in text[sent.start:sent.end], "a sentence never crosses a line break"
+        starts = [s for sent in sents for s, _ in sent.tokens]
+        assert starts == sorted(starts)
+
+
+def test_headlines_without_punctuation_are_their_own_sentences(texts):
+    text = texts["004_cfacce3046a14ca6"]
+    first = sentences(text)[0]
+    assert text[first.start:first.end] == "North Korea could send up to 100,000 troops to support Russia in Ukraine"
+
+
+def _write_gold(gold_dir, doc_id, text, spans):
+    (gold_dir / f"{doc_id}.jsonl").write_text(
+        dumps(Document(doc_id, text, tuple(sorted(spans)))), encoding="utf-8")
+
+
+def _span(text, needle, label, id="X1", occurrence=0):
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(needle, start + 1)
+    return Span(start, start + len(needle), label, needle, id)
+
+
+DOC = "000_88c46dc548cd37de"
+
+
+@pytest.mark.parametrize("make_spans, message", [
+    (lambda t: [Span(_span(t, "CNN", "ATTRIBUTION").start, _span(t, "CNN", "ATTRIBUTION").end - 1,
+                     "ATTRIBUTION", "CN", "X1")], r"span X1 \[\d+, \d+\) 'CN': does not lie on token boundaries"),
+    (lambda t: [_span(t, "25-30 thousand", "QUANTITY", "X1"), _span(t, "30 thousand", "QUANTITY", "X2")],
+     r"span X2 \[\d+, \d+\) '30 thousand': overlaps span X1"),
+    (lambda t: [_span(t, "CNN", "SOURCE")], r"span X1 .*'CNN': unknown label 'SOURCE'"),
+    (lambda t: [Span(_span(t, "CNN", "ATTRIBUTION").start, _span(t, "CNN", "ATTRIBUTION").end,
+                     "ATTRIBUTION", "BBC", "X1")], r"span X1 .*'BBC': stored text differs from the seed text 'CNN'"),
+])
+def test_bad_gold_fails_the_build_naming_doc_span_and_problem(sources, texts, make_spans, message):
+    seeds, gold, corpus = sources
+    for p in gold.glob("*.jsonl"):
+        p.unlink()
+    _write_gold(gold, DOC, texts[DOC], make_spans(texts[DOC]))
+    with pytest.raises(GoldError, match=f"{DOC} {message}"):
+        build(corpus, seeds_dir=seeds, gold_dir=gold, bump="minor", message="x")
+    assert list(corpus.iterdir()) == [], "a failed build writes nothing"
+
+
+def test_failed_build_leaves_previous_corpus_untouched(sources, texts):
+    seeds, gold, corpus = sources
+    build(corpus, seeds_dir=seeds, gold_dir=gold, bump="minor", message="first", today="2026-01-01")
+    before = {p: p.read_bytes() for p in corpus.rglob("*") if p.is_file()}
+    _write_gold(gold, DOC, texts[DOC], [_span(texts[DOC], "CNN", "SOURCE")])
+    with pytest.raises(GoldError):
+        build(corpus, seeds_dir=seeds, gold_dir=gold, bump="minor", message="broken")
+    assert {p: p.read_bytes() for p in corpus.rglob("*") if p.is_file()} == before
+
+
+def test_rebuild_is_byte_identical(sources, tmp_path):
+    seeds, gold, corpus = sources
+    build(corpus, seeds_dir=seeds, gold_dir=gold, bump="major", message="first", today="2026-01-01")
+    first = {p.relative_to(corpus): p.read_bytes() for p in corpus.rglob("*") if p.is_file()}
+    build(corpus, seeds_dir=seeds, gold_dir=gold)  # unchanged data: no bump needed
+    again = {p.relative_to(corpus): p.read_bytes() for p in corpus.rglob("*") if p.is_file()}
+    assert first == again
+
+
+def test_changed_data_needs_a_version_bump_and_changelog_entry(sources, texts):
+    seeds, gold, corpus = sources
+    first = build(corpus, seeds_dir=seeds, gold_dir=gold, bump="major", message="first", today="2026-01-01")
+    _write_gold(gold, DOC, texts[DOC], [_span(texts[DOC], "CNN", "ATTRIBUTION")])
+    with pytest.raises(StaleBuildError, match="dataset content changed: fingerprint sha256:[0-9a-f]{64} differs"):
+        build(corpus, seeds_dir=seeds, gold_dir=gold)
+    with pytest.raises(StaleBuildError, match="changed"):
+        check(corpus, seeds_dir=seeds, gold_dir=gold)
+    second = build(corpus, seeds_dir=seeds, gold_dir=gold, bump="minor", message="Added CNN.", today="2026-02-01")
+    entries = read_changelog(corpus / "CHANGELOG.md")
+    assert [(e.version, e.fingerprint) for e in entries][:2] == [
+        (second.version, second.fingerprint), (first.version, first.fingerprint)]
+    assert entries[0].notes == "Added CNN." and second.fingerprint != first.fingerprint
+    assert f"**Version:** {second.version}" in (corpus / "README.md").read_text(encoding="utf-8")
+
+
+def test_check_detects_a_stale_corpus(sources):
+    seeds, gold, corpus = sources
+    build(corpus, seeds_dir=seeds, gold_dir=gold, bump="major", message="first", today="2026-01-01")
+    check(corpus, seeds_dir=seeds, gold_dir=gold)
+    card = corpus / "README.md"
+    card.write_text(card.read_text(encoding="utf-8") + "edited by hand\n", encoding="utf-8")
+    with pytest.raises(StaleBuildError, match="corpus/ is stale.*README.md differs"):
+        check(corpus, seeds_dir=seeds, gold_dir=gold)
+
+
+def test_committed_corpus_is_what_the_sources_build():
+    """CI's stale-build and version-bump check on the real repository."""
+    check()
+
+
+def test_gold_files_round_trip_through_the_text_format(texts):
+    from corpus.gold import loads
+
+    for doc in read_gold(texts).values():
+        assert loads(dumps(doc), doc.text) == doc
+
+
+def test_malformed_gold_line_names_file_and_line(sources, texts):
+    seeds, gold, corpus = sources
+    path = gold / f"{DOC}.jsonl"
+    path.write_text(json.dumps({"kind": "document", "doc_id": DOC, "published": None, "published_note": ""})
+                    + "\n{not json\n", encoding="utf-8")
+    with pytest.raises(Exception, match=rf"{DOC}.jsonl:2: not valid JSON"):
+        build(corpus, seeds_dir=seeds, gold_dir=gold, bump="minor", message="x")
