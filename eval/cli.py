@@ -57,6 +57,82 @@ def _add_validate_parser(sub) -> None:
     p.set_defaults(func=_cmd_validate)
 
 
+def _source_from_args(args):
+    from eval import sources
+
+    given = [x for x in (args.extractor, args.spacy, args.predictions, args.command) if x]
+    if len(given) != 1:
+        raise TroopclaimsError("name exactly one of --extractor, --spacy, --predictions, --command")
+    if args.extractor:
+        return sources.resolve(args.extractor)
+    if args.spacy:
+        return sources.from_spacy(args.spacy, dict(kv.split("=", 1) for kv in args.label_map or []))
+    if args.predictions:
+        return sources.from_predictions(args.predictions, args.format)
+    return sources.from_command(args.command)
+
+
+def _add_source_args(p, required: bool = True) -> None:
+    g = p.add_argument_group("what to score (name one)")
+    g.add_argument("--extractor", metavar="NAME",
+                   help="a registered extractor (regex.v1; see `troopclaims extractors`) or an import path "
+                        "package.module:object (an extractor, a factory, or a function text -> spans)")
+    g.add_argument("--spacy", metavar="PIPELINE", help="an installed spaCy pipeline (package name or path)")
+    g.add_argument("--label-map", metavar="THEIRS=OURS", nargs="+",
+                   help="with --spacy: map pipeline labels to QUANTITY/ATTRIBUTION/DATE, e.g. CARDINAL=QUANTITY")
+    g.add_argument("--predictions", metavar="FILE",
+                   help="a predictions file: JSONL {doc_id, spans, claims?} per line ('-' for stdin), "
+                        "a Label Studio JSON export, or CoNLL token<TAB>tag columns")
+    g.add_argument("--format", choices=("jsonl", "label-studio", "conll"),
+                   help="with --predictions: the file format (default: from the extension .jsonl/.json/.conll)")
+    g.add_argument("--command", metavar="CMD",
+                   help="an external program reading documents as JSONL {doc_id, text, published} on stdin "
+                        "and writing predictions JSONL on stdout")
+    p.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS",
+                   help="fail an extractor or command that runs longer (default: 600)")
+
+
+def _cmd_score(args) -> int:
+    from eval.report import format_record
+    from eval.result import write_result
+    from eval.score import evaluate
+
+    record = evaluate(_source_from_args(args), timeout=args.timeout)
+    print(format_record(record))
+    if args.out:
+        write_result(record, args.out)
+        print(f"\nwrote {args.out}")
+    return 0
+
+
+def _add_score_parser(sub) -> None:
+    p = sub.add_parser("score", help="score one extractor or predictions file against the gold",
+                       description="Score predictions against the gold of the built dataset (corpus/). "
+                                   "Predicted spans are projected onto the gold's tokens; boundaries inside a "
+                                   "token are widened and counted. Headline: seqeval strict mode, IOB2 scheme. "
+                                   "Also: seqeval default (conlleval) mode and SemEval-2013 span matching "
+                                   "(strict, exact, partial, ent_type). Malformed predictions are an error "
+                                   "naming the file and line, never a score.")
+    _add_source_args(p)
+    p.add_argument("--out", metavar="RESULT.json",
+                   help="write the result record (format: eval/RESULT_FORMAT.md)")
+    p.set_defaults(func=_cmd_score)
+
+
+def _cmd_extractors(args) -> int:
+    from models.registry import REGISTRY
+
+    for name in sorted(REGISTRY):
+        print(f"{name:<18} {REGISTRY[name]}")
+    return 0
+
+
+def _add_extractors_parser(sub) -> None:
+    p = sub.add_parser("extractors", help="list the registered extractors",
+                       description="List registered extractor names (usable with --extractor) and their factories.")
+    p.set_defaults(func=_cmd_extractors)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="troopclaims",
@@ -75,7 +151,7 @@ def _add_ls_parser(sub) -> None:
     add_ls_parser(sub)
 
 
-ADDERS = [_add_build_parser, _add_validate_parser, _add_ls_parser]
+ADDERS = [_add_build_parser, _add_validate_parser, _add_score_parser, _add_extractors_parser, _add_ls_parser]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,66 @@
+"""The gold as the harness sees it: read from the built dataset's Parquet files, no tokenizer needed.
+
+Scoring against corpus/data (not annotation/gold) means every score is for a
+released dataset version, named with its fingerprint.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus.errors import TroopclaimsError
+from corpus.fingerprint import fingerprint
+from corpus.labels import LABELS, TAGS
+from corpus.paths import CORPUS_DIR
+from corpus.types import Claim, Document, Span
+from corpus.version import read_changelog
+
+
+@dataclass(frozen=True, slots=True)
+class GoldSentence:
+    doc_id: str
+    index: int
+    start: int
+    end: int
+    tokens: tuple[tuple[int, int], ...]
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GoldSet:
+    version: str
+    fingerprint: str
+    documents: dict[str, Document]
+    sentences: dict[str, list[GoldSentence]]  # doc_id -> its sentences in order
+
+
+def _float(v):
+    return None if v is None else (int(v) if float(v).is_integer() else float(v))
+
+
+def load_goldset(corpus_dir: Path = CORPUS_DIR) -> GoldSet:
+    """The built dataset with its version; refuses a corpus whose data no changelog entry describes."""
+    import pyarrow.parquet as pq
+
+    data = corpus_dir / "data"
+    fp = fingerprint(data)
+    entries = read_changelog(corpus_dir / "CHANGELOG.md")
+    if not entries or entries[0].fingerprint != fp:
+        raise TroopclaimsError(f"{data}: data fingerprint {fp} is not the one recorded for the current version "
+                               "in CHANGELOG.md; run `troopclaims build` (with --bump if the gold changed)")
+    docs: dict[str, Document] = {}
+    for row in pq.read_table(data / "documents").to_pylist():
+        spans = tuple(Span(s["start"], s["end"], LABELS[s["label"]], s["text"], s["id"]) for s in row["spans"])
+        claims = tuple(Claim(c["id"], c["quantity"], c["source"], c["date"], _float(c["low"]), _float(c["high"]),
+                             c["approximate"], c["date_value"]) for c in row["claims"])
+        docs[row["doc_id"]] = Document(row["doc_id"], row["text"], spans, claims, row["published"])
+    sentences: dict[str, list[GoldSentence]] = {d: [] for d in docs}
+    table = pq.read_table(data / "sentences",
+                          columns=["doc_id", "sentence_index", "start", "end", "token_starts", "token_ends", "ner_tags"])
+    for row in table.to_pylist():
+        sentences[row["doc_id"]].append(GoldSentence(
+            row["doc_id"], row["sentence_index"], row["start"], row["end"],
+            tuple(zip(row["token_starts"], row["token_ends"])), tuple(TAGS[t] for t in row["ner_tags"])))
+    for sents in sentences.values():
+        sents.sort(key=lambda s: s.index)
+    return GoldSet(entries[0].version, fp, docs, sentences)

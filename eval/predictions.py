@@ -1,0 +1,263 @@
+"""Predictions from files and extractors, checked before any score is computed.
+
+Every problem is an error naming the file and line (or extractor and
+document), never a silently dropped span.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from corpus.errors import FormatError
+from corpus.labels import LABELS
+from corpus.types import Claim, Document, Span
+
+
+class PredictionError(FormatError):
+    """Predictions that cannot be scored as given."""
+
+
+SPAN_FIELDS = {"start", "end", "label", "text", "id"}
+CLAIM_FIELDS = {"id", "quantity", "source", "date", "low", "high", "approximate", "date_value"}
+
+
+def _is_int(v) -> bool:
+    return type(v) is int
+
+
+def parse_spans(raw, text: str, where: str) -> list[Span]:
+    """Check raw span records (dicts) against the document text; Span objects pass through the same checks."""
+    if not isinstance(raw, list):
+        raise PredictionError(f"{where}: 'spans' must be a list, got {type(raw).__name__}")
+    spans = []
+    for i, item in enumerate(raw):
+        at = f"{where}: span {i}"
+        if isinstance(item, Span):
+            item = {"start": item.start, "end": item.end, "label": item.label, "id": item.id,
+                    **({"text": item.text} if item.text else {})}
+        elif isinstance(item, (tuple, list)) and len(item) == 3:
+            item = dict(zip(("start", "end", "label"), item))
+        if not isinstance(item, Mapping):
+            raise PredictionError(f"{at}: expected an object with start, end, label; got {item!r}")
+        unknown = set(item) - SPAN_FIELDS
+        if unknown:
+            raise PredictionError(f"{at}: unknown field(s) {sorted(unknown)}; allowed: {sorted(SPAN_FIELDS)}")
+        start, end, label = item.get("start"), item.get("end"), item.get("label")
+        if not (_is_int(start) and _is_int(end)):
+            raise PredictionError(f"{at}: start and end must be integers, got start={start!r}, end={end!r}")
+        if end <= start:
+            raise PredictionError(f"{at}: end <= start ([{start}, {end}))")
+        if start < 0 or end > len(text):
+            raise PredictionError(f"{at}: offsets [{start}, {end}) out of range for a text of {len(text)} characters")
+        if label not in LABELS:
+            raise PredictionError(f"{at}: unknown label {label!r}; allowed: {', '.join(LABELS)}")
+        if "text" in item and item["text"] != text[start:end]:
+            raise PredictionError(f"{at}: text {item['text']!r} differs from the document text "
+                                  f"{text[start:end]!r} at [{start}, {end})")
+        spans.append(Span(start, end, label, text[start:end], str(item.get("id") or "")))
+    ordered = sorted(spans)
+    for a, b in zip(ordered, ordered[1:]):
+        if a.overlaps(b):
+            raise PredictionError(f"{where}: predicted spans overlap: [{a.start}, {a.end}) {a.text!r} {a.label} "
+                                  f"and [{b.start}, {b.end}) {b.text!r} {b.label}")
+    ids = [s.id for s in spans if s.id]
+    dup = {i for i in ids if ids.count(i) > 1}
+    if dup:
+        raise PredictionError(f"{where}: duplicate span id(s) {sorted(dup)}")
+    return ordered
+
+
+def parse_claims(raw, spans: list[Span], where: str) -> list[Claim]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise PredictionError(f"{where}: 'claims' must be a list, got {type(raw).__name__}")
+    ids = {s.id: s for s in spans if s.id}
+    claims = []
+    for i, item in enumerate(raw):
+        at = f"{where}: claim {i}"
+        if isinstance(item, Claim):
+            item = {f: getattr(item, f) for f in CLAIM_FIELDS}
+        if not isinstance(item, Mapping) or "quantity" not in item:
+            raise PredictionError(f"{at}: expected an object with at least 'quantity' (a span id)")
+        unknown = set(item) - CLAIM_FIELDS
+        if unknown:
+            raise PredictionError(f"{at}: unknown field(s) {sorted(unknown)}; allowed: {sorted(CLAIM_FIELDS)}")
+        for field, label in (("quantity", "QUANTITY"), ("source", "ATTRIBUTION"), ("date", "DATE")):
+            ref = item.get(field)
+            if ref is None and field != "quantity":
+                continue
+            if ref not in ids:
+                raise PredictionError(f"{at}: {field} {ref!r} is not the id of a predicted span")
+            if ids[ref].label != label:
+                raise PredictionError(f"{at}: {field} {ref!r} is a {ids[ref].label} span, expected {label}")
+        for field in ("low", "high"):
+            v = item.get(field)
+            if v is not None and type(v) not in (int, float):
+                raise PredictionError(f"{at}: {field} must be a number or null, got {v!r}")
+        claims.append(Claim(str(item.get("id") or f"C{i + 1}"), item["quantity"], item.get("source"),
+                            item.get("date"), item.get("low"), item.get("high"),
+                            bool(item.get("approximate", False)), item.get("date_value")))
+    return claims
+
+
+def check_coverage(found: Iterable[str], texts: Mapping[str, str], where: str) -> None:
+    missing = sorted(set(texts) - set(found))
+    if missing:
+        raise PredictionError(f"{where}: no predictions for document(s) {', '.join(missing)} "
+                              "(an empty prediction is {\"doc_id\": ..., \"spans\": []})")
+
+
+def check_documents(docs: Iterable[Document], texts: Mapping[str, str], where: str) -> dict[str, Document]:
+    """Extractor output: right ids, each once, every span checked."""
+    out: dict[str, Document] = {}
+    for doc in docs:
+        if not isinstance(doc, Document):
+            raise PredictionError(f"{where}: expected Document objects, got {type(doc).__name__}")
+        at = f"{where}, document {doc.id}"
+        if doc.id not in texts:
+            raise PredictionError(f"{at}: unknown document id")
+        if doc.id in out:
+            raise PredictionError(f"{at}: predicted twice")
+        spans = parse_spans(list(doc.spans), texts[doc.id], at)
+        claims = parse_claims(list(doc.claims), spans, at)
+        out[doc.id] = Document(doc.id, texts[doc.id], tuple(spans), tuple(claims))
+    check_coverage(out, texts, where)
+    return out
+
+
+def read_jsonl(path: str | Path, texts: Mapping[str, str]) -> dict[str, Document]:
+    """``{"doc_id": ..., "spans": [{"start", "end", "label"}, ...], "claims": [...]}`` per line; ``-`` is stdin."""
+    name = "<stdin>" if str(path) == "-" else str(path)
+    lines = sys.stdin.read().splitlines() if name == "<stdin>" else _read_text(path).splitlines()
+    return parse_jsonl_lines(lines, texts, name)
+
+
+def _read_text(path) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PredictionError(f"{path}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise PredictionError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+def parse_jsonl_lines(lines: Iterable[str], texts: Mapping[str, str], name: str) -> dict[str, Document]:
+    out: dict[str, Document] = {}
+    for lineno, line in enumerate(lines, 1):
+        where = f"{name}:{lineno}"
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise PredictionError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+        if not isinstance(record, dict) or "doc_id" not in record:
+            raise PredictionError(f"{where}: expected an object with 'doc_id' and 'spans'")
+        unknown = set(record) - {"doc_id", "spans", "claims"}
+        if unknown:
+            raise PredictionError(f"{where}: unknown field(s) {sorted(unknown)}; allowed: doc_id, spans, claims")
+        doc_id = record["doc_id"]
+        if doc_id not in texts:
+            raise PredictionError(f"{where}: unknown doc_id {doc_id!r}; known: {', '.join(sorted(texts))}")
+        if doc_id in out:
+            raise PredictionError(f"{where}: duplicate doc_id {doc_id!r}")
+        at = f"{where}: document {doc_id}"
+        spans = parse_spans(record.get("spans", None), texts[doc_id], at)
+        claims = parse_claims(record.get("claims"), spans, at)
+        out[doc_id] = Document(doc_id, texts[doc_id], tuple(spans), tuple(claims))
+    check_coverage(out, texts, name)
+    return out
+
+
+def read_label_studio(path: str | Path, texts: Mapping[str, str]) -> dict[str, Document]:
+    """A Label Studio JSON export: each task's newest annotation is the prediction."""
+    from annotation.label_studio.convert import from_tasks
+
+    try:
+        tasks = json.loads(_read_text(path))
+    except json.JSONDecodeError as exc:
+        raise PredictionError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    docs = from_tasks(tasks, dict(texts))
+    return check_documents(docs, texts, str(path))
+
+
+def read_conll(path: str | Path, texts: Mapping[str, str], sentences) -> tuple[dict[str, Document], int]:
+    """Token/tag columns: ``-DOCSTART- <doc_id>`` lines, one ``token<TAB>tag`` line per gold token,
+    a blank line after each sentence. Tokens must be the gold's tokens (the `sentences` config).
+
+    Returns the predictions and the number of ill-formed IOB2 transitions (an ``I-X`` not continuing
+    an ``X``), which are read as starting an entity, as conlleval does, and reported.
+    """
+    from corpus.labels import TAGS
+
+    lines = _read_text(path).splitlines()
+    spans: dict[str, list[Span]] = {}
+    repaired = 0
+    doc_id = None
+    sent_i = tok_i = 0
+    current: list[tuple[int, int, str]] = []  # open entity as [start, end, label]
+
+    def close():
+        if current:
+            s, e, label = current.pop()
+            spans[doc_id].append(Span(s, e, label, texts[doc_id][s:e]))
+
+    for lineno, line in enumerate(lines, 1):
+        where = f"{path}:{lineno}"
+        if line.startswith("-DOCSTART-"):
+            if doc_id is not None:
+                close()
+                _check_done(doc_id, sent_i, tok_i, sentences, where)
+            doc_id = line.split(maxsplit=1)[1].strip() if len(line.split()) > 1 else ""
+            if doc_id not in texts:
+                raise PredictionError(f"{where}: unknown doc_id {doc_id!r} after -DOCSTART-")
+            if doc_id in spans:
+                raise PredictionError(f"{where}: duplicate doc_id {doc_id!r}")
+            spans[doc_id], sent_i, tok_i = [], 0, 0
+            continue
+        if doc_id is None:
+            raise PredictionError(f"{where}: expected '-DOCSTART- <doc_id>' before the first token")
+        if not line.strip():
+            if tok_i:
+                close()
+                if tok_i != len(sentences[doc_id][sent_i].tokens):
+                    raise PredictionError(f"{where}: sentence {sent_i} of {doc_id} ended after {tok_i} tokens; "
+                                          f"the gold has {len(sentences[doc_id][sent_i].tokens)}")
+                sent_i, tok_i = sent_i + 1, 0
+            continue
+        parts = line.split("\t")
+        if len(parts) != 2:
+            raise PredictionError(f"{where}: expected 'token<TAB>tag', got {line!r}")
+        token, tag = parts
+        if tag not in TAGS:
+            raise PredictionError(f"{where}: unknown tag {tag!r}; allowed: {', '.join(TAGS)}")
+        if sent_i >= len(sentences[doc_id]) or tok_i >= len(sentences[doc_id][sent_i].tokens):
+            raise PredictionError(f"{where}: more tokens than the gold has for {doc_id}")
+        s, e = sentences[doc_id][sent_i].tokens[tok_i]
+        if texts[doc_id][s:e] != token:
+            raise PredictionError(f"{where}: token {token!r} differs from the gold token {texts[doc_id][s:e]!r} "
+                                  f"(sentence {sent_i}, token {tok_i} of {doc_id})")
+        prefix, _, label = tag.partition("-")
+        if prefix == "I" and current and current[-1][2] == label:
+            current[-1] = (current[-1][0], e, label)
+        else:
+            close()
+            if prefix in ("B", "I"):
+                repaired += prefix == "I"
+                current.append((s, e, label))
+        tok_i += 1
+    if doc_id is not None:
+        close()
+        _check_done(doc_id, sent_i, tok_i, sentences, f"{path}:{len(lines)}")
+    check_coverage(spans, texts, str(path))
+    return {d: Document(d, texts[d], tuple(s)) for d, s in spans.items()}, repaired
+
+
+def _check_done(doc_id, sent_i, tok_i, sentences, where) -> None:
+    if tok_i:
+        raise PredictionError(f"{where}: the last sentence of {doc_id} needs a blank line after it")
+    if sent_i != len(sentences[doc_id]):
+        raise PredictionError(f"{where}: {doc_id} has {sent_i} sentences; the gold has {len(sentences[doc_id])}")

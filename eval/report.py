@@ -1,0 +1,37 @@
+"""A result record as a readable table for the terminal."""
+from __future__ import annotations
+
+from corpus.labels import LABELS
+
+
+def format_record(record: dict) -> str:
+    ds, ex, sc = record["dataset"], record["extractor"], record["scores"]
+    lines = [f"troopclaims {ds['version']} ({ds['fingerprint'][:19]}...), {ds['documents']} documents, "
+             f"{ds['sentences']} sentences",
+             f"extractor {ex['name']} ({ex['kind']}{', ' + ex['version'] if ex.get('version') else ''})",
+             "",
+             f"seqeval {record['settings']['mode']} {record['settings']['scheme']}"]
+    lines.append(f"{'label':<14}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>9}{'tp':>6}{'fp':>6}{'fn':>6}")
+    strict = sc["seqeval_strict"]
+    rows = [(label, strict["labels"][label]) for label in LABELS] + [("micro avg", strict["micro"])]
+    for name, s in rows:
+        lines.append(f"{name:<14}{s['precision']:>10.3f}{s['recall']:>10.3f}{s['f1']:>10.3f}"
+                     f"{s['support']:>9}{s['tp']:>6}{s['fp']:>6}{s['fn']:>6}")
+    m = strict["macro"]
+    lines.append(f"{'macro avg':<14}{m['precision']:>10.3f}{m['recall']:>10.3f}{m['f1']:>10.3f}")
+    lines.append(f"seqeval default (conlleval) micro f1: {sc['seqeval_default']['micro']['f1']:.3f}")
+    lines.append("")
+    lines.append("span matching (SemEval-2013)")
+    lines.append(f"{'scheme':<10}{'correct':>9}{'incorrect':>10}{'partial':>9}{'missed':>8}{'spurious':>9}{'f1':>8}")
+    for scheme, c in sc["spans"]["overall"].items():
+        lines.append(f"{scheme:<10}{c['correct']:>9}{c['incorrect']:>10}{c['partial']:>9}{c['missed']:>8}"
+                     f"{c['spurious']:>9}{c['f1']:>8.3f}")
+    if sc.get("claims"):
+        c = sc["claims"]
+        lines += ["", "claims: " + ", ".join(f"{k} {v:.3f}" for k, v in c.get("summary", {}).items())]
+    a = record["alignment"]
+    lines.append("")
+    lines.append(f"alignment: {a['predicted']} predicted spans; {a['snapped']} widened to token boundaries, "
+                 f"{a['split']} cut at sentence breaks, {a['dropped']} covering no token dropped, "
+                 f"{a['repaired_tags']} ill-formed tags repaired")
+    return "\n".join(lines)

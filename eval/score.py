@@ -1,0 +1,88 @@
+"""Score one source of predictions against the gold: the harness's single entry point."""
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from corpus.labels import LABELS
+
+from .goldset import GoldSet, load_goldset
+from .metrics import MODE, SCHEME, compare, conlleval_entities, strict_entities
+from .project import Alignment, project
+from .result import FORMAT, library_versions
+from .sources import DEFAULT_TIMEOUT, Source
+from .spanmatch import SpanMatch, match_spans
+
+
+def evaluate(source: Source, gold: GoldSet | None = None, *, timeout: float = DEFAULT_TIMEOUT) -> dict:
+    """Run ``source`` on every gold document and return the result record (see eval/RESULT_FORMAT.md)."""
+    gold = gold or load_goldset()
+    began = time.perf_counter()
+    preds, repaired = source.predictions(gold.documents, gold.sentences, timeout)
+    predicted_in = time.perf_counter() - began
+    alignment = Alignment(repaired_tags=repaired)
+    spans = SpanMatch()
+    gold_tags, pred_tags, sentence_ids = [], [], []
+    per_document = {}
+    for doc_id in sorted(gold.documents):
+        sents = gold.sentences[doc_id]
+        pred_spans = list(preds[doc_id].spans)
+        tags = project(doc_id, pred_spans, sents, alignment, where=source.name)
+        gold_tags += [s.tags for s in sents]
+        pred_tags += tags
+        sentence_ids += [(doc_id, s.index) for s in sents]
+        doc_match = match_spans(gold.documents[doc_id].spans, pred_spans)
+        spans.add(doc_match)
+        per_document[doc_id] = {"spans": {s: doc_match.overall[s].as_dict() for s in ("strict", "partial")}}
+    gold_strict, pred_strict = strict_entities(gold_tags), strict_entities(pred_tags)
+    strict = compare(gold_strict, pred_strict, LABELS)
+    default = compare(conlleval_entities(gold_tags), conlleval_entities(pred_tags), LABELS)
+    per_sentence = _per_sentence_counts(gold_strict, pred_strict, len(gold_tags))
+    for doc_id, doc_scores in per_document.items():
+        doc_scores["strict_micro_f1"] = _f1([c for (d, _), c in zip(sentence_ids, per_sentence) if d == doc_id])
+    record = {
+        "format": FORMAT,
+        "dataset": {"name": "troopclaims", "version": gold.version, "fingerprint": gold.fingerprint,
+                    "config": "sentences", "split": "test", "documents": len(gold.documents),
+                    "sentences": len(gold_tags)},
+        "extractor": {"name": source.name, "kind": source.kind, "version": source.version},
+        "settings": {"mode": MODE, "scheme": SCHEME, "boundaries": "snapped outward to gold tokens",
+                     "timeout_seconds": timeout},
+        "libraries": library_versions(),
+        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "duration_seconds": {"predict": round(predicted_in, 3), "total": round(time.perf_counter() - began, 3)},
+        "scores": {"seqeval_strict": strict.as_dict(), "seqeval_default": default.as_dict(),
+                   "spans": spans.as_dict()},
+        "alignment": vars(alignment),
+        "per_document": per_document,
+        "per_sentence": {"labels": list(LABELS), "ids": [f"{d}-{i:03d}" for d, i in sentence_ids],
+                         "tp_fp_fn": per_sentence},
+    }
+    if any(d.claims for d in gold.documents.values()):
+        from .claims import score_claims
+
+        record["scores"]["claims"] = score_claims(gold.documents, preds)
+    return record
+
+
+def _per_sentence_counts(gold: set, pred: set, n: int) -> list[list[int]]:
+    """[tp, fp, fn] per label per sentence, flattened: what the bootstrap resamples."""
+    counts = [[0] * (3 * len(LABELS)) for _ in range(n)]
+    index = {label: i for i, label in enumerate(LABELS)}
+    for ent in gold | pred:
+        base = 3 * index[ent[1]]
+        row = counts[ent[0]]
+        if ent in gold and ent in pred:
+            row[base] += 1
+        elif ent in pred:
+            row[base + 1] += 1
+        else:
+            row[base + 2] += 1
+    return counts
+
+
+def _f1(rows: list[list[int]]) -> float:
+    tp = sum(r[i] for r in rows for i in range(0, len(r), 3))
+    fp = sum(r[i] for r in rows for i in range(1, len(r), 3))
+    fn = sum(r[i] for r in rows for i in range(2, len(r), 3))
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0

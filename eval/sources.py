@@ -1,0 +1,210 @@
+"""Naming an extractor: a registered name, an import path, a spaCy pipeline, a predictions file, a command.
+
+Every kind ends as a ``Source`` whose ``predictions`` returns checked
+predictions for every gold document, or raises an error naming the problem.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import inspect
+import json
+import shlex
+import subprocess
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from corpus.errors import TroopclaimsError
+from corpus.types import Document
+
+from .predictions import (PredictionError, check_documents, parse_claims, parse_jsonl_lines, parse_spans,
+                          read_conll, read_jsonl, read_label_studio)
+
+DEFAULT_TIMEOUT = 600.0
+
+
+class ExtractorError(TroopclaimsError):
+    """An extractor failed: raised, timed out, or wrote something that is not predictions."""
+
+
+@dataclass
+class Source:
+    """Where predictions come from, with what a result record says about it."""
+
+    name: str
+    kind: str  # registered | python | spacy | predictions | command
+    version: str | None
+    produce: Callable[..., tuple[dict[str, Document], int]] = field(repr=False)  # (gold, timeout, sentences)
+
+    def predictions(self, gold_docs: Mapping[str, Document], sentences=None,
+                    timeout: float = DEFAULT_TIMEOUT) -> tuple[dict[str, Document], int]:
+        """(predictions by doc id, ill-formed IOB2 transitions repaired in tag input)."""
+        return self.produce(dict(gold_docs), timeout, sentences)
+
+
+def _blank(doc: Document) -> Document:
+    return Document(doc.id, doc.text, published=doc.published)
+
+
+def _run_with_timeout(fn, timeout: float, what: str):
+    """Run ``fn`` in a daemon thread: a hung Python extractor becomes an error, not a hung harness."""
+    box: dict = {}
+
+    def target():
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # reported below with the extractor's name
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise ExtractorError(f"{what} did not finish within {timeout:g} s")
+    if "error" in box:
+        exc = box["error"]
+        if isinstance(exc, TroopclaimsError):
+            raise exc
+        raise ExtractorError(f"{what} raised {type(exc).__name__}: {exc}") from exc
+    return box["value"]
+
+
+def from_extractor(extractor, *, kind: str = "python", name: str | None = None,
+                   version: str | None = None) -> Source:
+    """An object with ``predict(docs) -> list[Document]`` (the models.base.Extractor protocol)."""
+    label = name or getattr(extractor, "name", None) or type(extractor).__name__
+
+    def produce(gold, timeout, sentences):
+        what = f"extractor {label!r}"
+        out = _run_with_timeout(lambda: list(extractor.predict([_blank(d) for d in gold.values()])), timeout, what)
+        return check_documents(out, {d: doc.text for d, doc in gold.items()}, what), 0
+
+    return Source(label, kind, version or _version_of(label), produce)
+
+
+def from_callable(fn: Callable, *, name: str | None = None) -> Source:
+    """``fn(text)`` returning spans (Span, (start, end, label) or dicts), or ``{"spans": [...], "claims": [...]}``."""
+    label = name or f"{fn.__module__}:{getattr(fn, '__qualname__', repr(fn))}"
+
+    class _Adapter:
+        def predict(self, docs):
+            out = []
+            for doc in docs:
+                result = fn(doc.text)
+                where = f"callable {label!r}, document {doc.id}"
+                raw_spans, raw_claims = (result.get("spans", []), result.get("claims")) \
+                    if isinstance(result, Mapping) else (result, None)
+                spans = parse_spans(list(raw_spans) if raw_spans is not None else raw_spans, doc.text, where)
+                out.append(Document(doc.id, doc.text, tuple(spans), tuple(parse_claims(raw_claims, spans, where))))
+            return out
+
+    return from_extractor(_Adapter(), kind="python", name=label, version=_version_of(label))
+
+
+def from_import_path(path: str) -> Source:
+    """``package.module:object``: an extractor, a class or zero-argument factory making one, or ``fn(text)``."""
+    module_name, _, attr = path.partition(":")
+    if not module_name or not attr:
+        raise ExtractorError(f"import path {path!r} must look like 'package.module:object'")
+    try:
+        obj = importlib.import_module(module_name)
+        for part in attr.split("."):
+            obj = getattr(obj, part)
+    except (ImportError, AttributeError) as exc:
+        raise ExtractorError(f"cannot import {path!r}: {exc}") from None
+    if hasattr(obj, "predict"):
+        return from_extractor(obj, name=path)
+    if callable(obj):
+        required = [p for p in inspect.signature(obj).parameters.values()
+                    if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        if inspect.isclass(obj) or not required:
+            made = obj()
+            if hasattr(made, "predict"):
+                return from_extractor(made, name=path)
+            if callable(made):
+                return from_callable(made, name=path)
+            raise ExtractorError(f"{path!r} made a {type(made).__name__}, which has no predict() and is not callable")
+        return from_callable(obj, name=path)
+    raise ExtractorError(f"{path!r} is a {type(obj).__name__}: expected an extractor, a factory or a callable")
+
+
+def from_registry(name: str) -> Source:
+    from models.registry import get
+
+    return from_extractor(get(name), kind="registered", name=name, version=name.rpartition(".")[2])
+
+
+def from_spacy(pipeline: str, label_map: Mapping[str, str] | None = None) -> Source:
+    """An installed spaCy pipeline (package name or path); its entity labels mapped to ours."""
+    from models.spacy_pipeline import SpacyPipelineExtractor
+
+    extractor = SpacyPipelineExtractor(pipeline, label_map)
+    return from_extractor(extractor, kind="spacy", name=f"spacy:{pipeline}", version=extractor.version)
+
+
+FORMATS = {".jsonl": "jsonl", ".json": "label-studio", ".conll": "conll", ".tsv": "conll", ".txt": "conll"}
+
+
+def from_predictions(path: str, fmt: str | None = None) -> Source:
+    """A predictions file: JSONL (default for .jsonl and ``-``), a Label Studio export (.json), CoNLL (.conll)."""
+    fmt = fmt or ("jsonl" if path == "-" else FORMATS.get(Path(path).suffix.lower()))
+    if fmt not in ("jsonl", "label-studio", "conll"):
+        raise PredictionError(f"{path}: cannot tell the format from the extension; pass --format "
+                              "jsonl, label-studio or conll")
+    digest = None if path == "-" or not Path(path).exists() else \
+        "sha256:" + hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+    def produce(gold, timeout, sentences):
+        texts = {d: doc.text for d, doc in gold.items()}
+        if fmt == "jsonl":
+            return read_jsonl(path, texts), 0
+        if fmt == "label-studio":
+            return read_label_studio(path, texts), 0
+        return read_conll(path, texts, sentences)
+
+    return Source(f"file:{Path(path).name}", "predictions", digest, produce)
+
+
+def from_command(command: str) -> Source:
+    """An external program: documents as JSONL on stdin, predictions JSONL on stdout."""
+    argv = shlex.split(command)
+
+    def produce(gold, timeout, sentences):
+        what = f"command {command!r}"
+        stdin = "".join(json.dumps({"doc_id": d.id, "text": d.text, "published": d.published}, ensure_ascii=False)
+                        + "\n" for d in gold.values())
+        try:
+            proc = subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=timeout)
+        except FileNotFoundError:
+            raise ExtractorError(f"{what}: program {argv[0]!r} not found") from None
+        except subprocess.TimeoutExpired:
+            raise ExtractorError(f"{what} did not finish within {timeout:g} s (killed)") from None
+        if proc.returncode != 0:
+            tail = "\n".join(proc.stderr.strip().splitlines()[-5:])
+            raise ExtractorError(f"{what} exited with status {proc.returncode}: {tail}")
+        texts = {d: doc.text for d, doc in gold.items()}
+        return parse_jsonl_lines(proc.stdout.splitlines(), texts, f"{what} stdout"), 0
+
+    return Source(f"command:{argv[0] if argv else ''}", "command", None, produce)
+
+
+def resolve(spec: str) -> Source:
+    """A registered name (``regex.v1``) or an import path (``package.module:object``)."""
+    from models.registry import REGISTRY
+
+    if spec in REGISTRY or ":" not in spec:
+        return from_registry(spec)
+    return from_import_path(spec)
+
+
+def _version_of(name: str) -> str | None:
+    """The installed version of the distribution providing a module, when there is one."""
+    from importlib import metadata
+
+    top = name.partition(":")[0].partition(".")[0]
+    try:
+        return metadata.version(top)
+    except metadata.PackageNotFoundError:
+        return None
