@@ -1,0 +1,359 @@
+"""The evaluation harness: oracles, projection, and a clear error for every kind of bad input."""
+import json
+import sys
+import textwrap
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corpus.iob import spans_to_tags, tags_to_spans
+from corpus.labels import LABELS, TAGS
+from corpus.paths import SEEDS_DIR
+from corpus.types import Document, Span
+from eval import sources
+from eval.goldset import load_goldset
+from eval.metrics import seqeval_scores
+from eval.predictions import PredictionError
+from eval.result import load_result
+from eval.score import evaluate
+from eval.sources import ExtractorError
+
+from harness_fixtures import A, B, build_mini_corpus, find
+
+
+@pytest.fixture(scope="module")
+def gold(tmp_path_factory):
+    from corpus.seeds import load_seeds
+
+    corpus = build_mini_corpus(tmp_path_factory.mktemp("mini"), load_seeds(), SEEDS_DIR)
+    return load_goldset(corpus)
+
+
+class Fixed:
+    """An extractor returning given spans per document."""
+
+    name = "fixed.v1"
+
+    def __init__(self, spans_by_doc):
+        self.spans_by_doc = spans_by_doc
+
+    def predict(self, docs):
+        return [Document(d.id, d.text, tuple(self.spans_by_doc.get(d.id, ()))) for d in docs]
+
+
+def _jsonl(tmp_path, records, name="p.jsonl"):
+    path = tmp_path / name
+    path.write_text("".join(json.dumps(r) + "\n" if not isinstance(r, str) else r + "\n" for r in records),
+                    encoding="utf-8")
+    return str(path)
+
+
+def _all_empty(gold, **override):
+    return [override.get(d, {"doc_id": d, "spans": []}) for d in sorted(gold.documents)]
+
+
+# --- oracles -----------------------------------------------------------------
+
+def test_gold_scored_as_predictions_is_perfect(gold):
+    record = evaluate(sources.from_extractor(Fixed({d: doc.spans for d, doc in gold.documents.items()})), gold)
+    scores = record["scores"]
+    for mode in ("seqeval_strict", "seqeval_default"):
+        assert scores[mode]["micro"]["f1"] == 1.0
+        assert all(scores[mode]["labels"][label]["f1"] == 1.0 for label in LABELS)
+    assert all(c["f1"] == 1.0 for c in scores["spans"]["overall"].values())
+    assert record["alignment"]["snapped"] == 0
+    assert record["dataset"]["version"] == gold.version and record["dataset"]["fingerprint"] == gold.fingerprint
+
+
+def test_the_real_gold_scored_as_predictions_is_perfect():
+    real = load_goldset()
+    if not any(d.spans for d in real.documents.values()):
+        pytest.fail("the built dataset has no gold spans")
+    record = evaluate(sources.from_extractor(Fixed({d: doc.spans for d, doc in real.documents.items()})), real)
+    assert record["scores"]["seqeval_strict"]["micro"]["f1"] == 1.0
+    assert record["scores"]["seqeval_strict"]["micro"]["support"] == sum(len(d.spans) for d in real.documents.values())
+
+
+def _seqeval_report(y_true, y_pred, strict):
+    from seqeval.metrics import classification_report
+    from seqeval.scheme import IOB2
+
+    kw = {"mode": "strict", "scheme": IOB2} if strict else {}
+    return classification_report(y_true, y_pred, output_dict=True, zero_division=0, **kw)
+
+
+def _assert_equal_to_seqeval(y_true, y_pred):
+    for strict in (True, False):
+        ours = seqeval_scores(y_true, y_pred, LABELS, "strict" if strict else "default")
+        theirs = _seqeval_report(y_true, y_pred, strict)
+        for label in LABELS:
+            if label in theirs:
+                got = ours.labels[label]
+                assert (got.precision, got.recall, got.f1, got.support) == pytest.approx(
+                    (theirs[label]["precision"], theirs[label]["recall"], theirs[label]["f1-score"],
+                     theirs[label]["support"]))
+            else:
+                assert ours.labels[label].tp + ours.labels[label].fp + ours.labels[label].fn == 0
+        if any(label in theirs for label in LABELS):
+            assert ours.micro.f1 == pytest.approx(theirs["micro avg"]["f1-score"])
+            assert ours.macro["f1"] == pytest.approx(theirs["macro avg"]["f1-score"])
+
+
+def test_hand_built_cases_equal_a_direct_seqeval_call():
+    y_true = [["B-QUANTITY", "I-QUANTITY", "O", "B-ATTRIBUTION"], ["O", "B-DATE", "I-DATE", "O"]]
+    y_pred = [["B-QUANTITY", "O", "O", "B-ATTRIBUTION"], ["O", "I-DATE", "I-DATE", "B-QUANTITY"]]
+    _assert_equal_to_seqeval(y_true, y_pred)
+    strict = seqeval_scores(y_true, y_pred, LABELS)
+    assert (strict.micro.tp, strict.micro.fp, strict.micro.fn) == (1, 2, 2)  # I-DATE start is no entity in strict
+    default = seqeval_scores(y_true, y_pred, LABELS, "default")
+    assert (default.micro.tp, default.micro.fp, default.micro.fn) == (2, 2, 1)  # but is in conlleval mode
+
+
+tags = st.sampled_from(TAGS)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(1, 8), min_size=1, max_size=5).flatmap(
+    lambda lens: st.tuples(*[st.tuples(st.lists(tags, min_size=n, max_size=n), st.lists(tags, min_size=n, max_size=n))
+                             for n in lens])))
+def test_metrics_equal_seqeval_on_any_tag_sequences(pairs):
+    _assert_equal_to_seqeval([list(t) for t, _ in pairs], [list(p) for _, p in pairs])
+
+
+@st.composite
+def aligned_spans(draw):
+    n = draw(st.integers(1, 30))
+    tokens = [(2 * i, 2 * i + 1) for i in range(n)]  # one-character tokens, one space apart
+    spans, i = [], 0
+    while i < n:
+        if draw(st.booleans()):
+            j = draw(st.integers(i + 1, min(n, i + 4)))
+            spans.append((tokens[i][0], tokens[j - 1][1], draw(st.sampled_from(LABELS))))
+            i = j
+        else:
+            i += 1
+    return tokens, spans
+
+
+@settings(max_examples=300, deadline=None)
+@given(aligned_spans())
+def test_spans_to_iob2_to_spans_is_lossless(case):
+    tokens, spans = case
+    assert tags_to_spans(spans_to_tags(spans, tokens), tokens) == spans
+
+
+# --- projection --------------------------------------------------------------
+
+def test_boundary_inside_a_token_is_widened_and_counted(gold):
+    text = gold.documents[A].text
+    s, e = find(text, "11,000")
+    record = evaluate(sources.from_extractor(Fixed({A: [Span(s + 1, e, "QUANTITY")]})), gold)
+    assert record["alignment"]["snapped"] == 1
+    assert "widened to" in record["alignment"]["examples"][0]
+    assert record["scores"]["seqeval_strict"]["labels"]["QUANTITY"]["tp"] == 1
+    assert record["scores"]["spans"]["overall"]["strict"]["incorrect"] == 1  # the char-level boundary error shows
+
+
+def test_boundary_error_shows_apart_from_a_miss(gold):
+    text = gold.documents[A].text
+    s, e = find(text, "25-30 thousand")
+    record = evaluate(sources.from_extractor(Fixed({A: [Span(s, s + 5, "QUANTITY")]})), gold)
+    spans = record["scores"]["spans"]["overall"]
+    assert spans["strict"]["incorrect"] == 1 and spans["partial"]["partial"] == 1 and spans["ent_type"]["correct"] == 1
+    assert spans["strict"]["missed"] == sum(len(d.spans) for d in gold.documents.values()) - 1
+
+
+def test_two_predictions_inside_one_token_are_an_error(gold):
+    text = gold.documents[A].text
+    s, e = find(text, "11,000")
+    with pytest.raises(PredictionError, match=r"overlap once widened to token boundaries"):
+        evaluate(sources.from_extractor(Fixed({A: [Span(s, s + 2, "QUANTITY"), Span(s + 3, e, "QUANTITY")]})), gold)
+
+
+# --- bad input ---------------------------------------------------------------
+
+@pytest.mark.parametrize("mutate, message", [
+    (lambda g, p: p.__setitem__(0, "{not json"), r"p.jsonl:1: not valid JSON"),
+    (lambda g, p: p.__setitem__(1, {"doc_id": "999_nope", "spans": []}), r"p.jsonl:2: unknown doc_id '999_nope'"),
+    (lambda g, p: p.append(p[0]), r"p.jsonl:6: duplicate doc_id"),
+    (lambda g, p: p.pop(), r"p.jsonl: no predictions for document\(s\) 004_cfacce3046a14ca6"),
+    (lambda g, p: p.__setitem__(0, {"doc_id": A, "spans": [{"start": 0, "end": 10 ** 6, "label": "DATE"}]}),
+     r"p.jsonl:1: document 000_\w+: span 0: offsets \[0, 1000000\) out of range"),
+    (lambda g, p: p.__setitem__(0, {"doc_id": A, "spans": [{"start": "3", "end": 10, "label": "DATE"}]}),
+     r"p.jsonl:1: .*span 0: start and end must be integers, got start='3'"),
+    (lambda g, p: p.__setitem__(0, {"doc_id": A, "spans": [{"start": 1.0, "end": 10, "label": "DATE"}]}),
+     r"p.jsonl:1: .*start and end must be integers"),
+    (lambda g, p: p.__setitem__(0, {"doc_id": A, "spans": [{"start": 10, "end": 10, "label": "DATE"}]}),
+     r"p.jsonl:1: .*span 0: end <= start \(\[10, 10\)\)"),
+    (lambda g, p: p.__setitem__(0, {"doc_id": A, "spans": [{"start": 0, "end": 5, "label": "DATE"},
+                                                           {"start": 3, "end": 9, "label": "QUANTITY"}]}),
+     r"p.jsonl:1: .*predicted spans overlap: \[0, 5\)"),
+    (lambda g, p: p.__setitem__(0, {"doc_id": A, "spans": [{"start": 0, "end": 5, "label": "PERSON"}]}),
+     r"p.jsonl:1: .*unknown label 'PERSON'; allowed: QUANTITY, ATTRIBUTION, DATE"),
+    (lambda g, p: p.__setitem__(0, {"doc_id": A, "spans": [{"start": 0, "end": 5, "label": "DATE", "text": "South"}]}),
+     r"p.jsonl:1: .*text 'South' differs from the document text 'North'"),
+    (lambda g, p: p.__setitem__(0, {"doc_id": A, "spans": [], "extra": 1}), r"p.jsonl:1: unknown field\(s\) \['extra'\]"),
+    (lambda g, p: p.__setitem__(0, {"doc_id": A, "spans": [{"start": 0, "end": 5, "label": "QUANTITY", "id": "q"}],
+                                    "claims": [{"quantity": "nope"}]}),
+     r"p.jsonl:1: .*claim 0: quantity 'nope' is not the id of a predicted span"),
+])
+def test_malformed_predictions_file_is_an_error_naming_file_and_line(gold, tmp_path, mutate, message):
+    records = _all_empty(gold)
+    mutate(gold, records)
+    with pytest.raises(PredictionError, match=message):
+        evaluate(sources.from_predictions(_jsonl(tmp_path, records)), gold)
+
+
+def test_unknown_registered_extractor_suggests_the_close_name():
+    from models.registry import REGISTRY, register
+
+    register("regex.v1", REGISTRY.get("regex.v1", "models.regex_v1:RegexExtractor"))
+    with pytest.raises(KeyError, match=r"Unknown extractor 'regx.v1'; did you mean 'regex.v1'\?"):
+        sources.resolve("regx.v1").predictions({})
+
+
+def test_extractor_that_raises_is_named(gold):
+    class Broken:
+        name = "broken.v1"
+
+        def predict(self, docs):
+            raise ValueError("model file missing")
+
+    with pytest.raises(ExtractorError, match=r"extractor 'broken.v1' raised ValueError: model file missing"):
+        evaluate(sources.from_extractor(Broken()), gold)
+
+
+def test_extractor_that_hangs_times_out(gold):
+    import threading
+
+    release = threading.Event()
+
+    class Hangs:
+        name = "hangs.v1"
+
+        def predict(self, docs):
+            release.wait(30)
+            return []
+
+    try:
+        with pytest.raises(ExtractorError, match=r"extractor 'hangs.v1' did not finish within 0.2 s"):
+            evaluate(sources.from_extractor(Hangs()), gold, timeout=0.2)
+    finally:
+        release.set()
+
+
+def test_extractor_that_skips_a_document_is_an_error(gold):
+    class FirstOnly:
+        name = "first-only.v1"
+
+        def predict(self, docs):
+            return [Document(docs[0].id, docs[0].text)]
+
+    with pytest.raises(PredictionError, match=r"extractor 'first-only.v1': no predictions for document\(s\) 001_"):
+        evaluate(sources.from_extractor(FirstOnly()), gold)
+
+
+def _script(tmp_path, body):
+    path = tmp_path / "extractor.py"
+    path.write_text(textwrap.dedent(body), encoding="utf-8")
+    return f"{sys.executable} {path}"
+
+
+def test_external_command_is_scored(gold, tmp_path):
+    command = _script(tmp_path, """
+        import json, re, sys
+        for line in sys.stdin:
+            doc = json.loads(line)
+            spans = [{"start": m.start(), "end": m.end(), "label": "ATTRIBUTION"} for m in re.finditer("CNN", doc["text"])]
+            print(json.dumps({"doc_id": doc["doc_id"], "spans": spans}))
+        """)
+    record = evaluate(sources.from_command(command), gold)
+    assert record["extractor"]["kind"] == "command"
+    assert record["scores"]["seqeval_strict"]["labels"]["ATTRIBUTION"]["tp"] == 1
+
+
+@pytest.mark.parametrize("body, message", [
+    ("import sys; sys.stdin.read(); print('hello')", r"stdout:1: not valid JSON"),
+    ("import sys; sys.stderr.write('boom\\n'); sys.exit(3)", r"exited with status 3: boom"),
+    ("import time; time.sleep(30)", r"did not finish within 0.5 s"),
+])
+def test_external_command_failures_are_errors(gold, tmp_path, body, message):
+    with pytest.raises((ExtractorError, PredictionError), match=message):
+        evaluate(sources.from_command(_script(tmp_path, body)), gold, timeout=0.5)
+
+
+def test_import_path_callable_and_factory(gold, tmp_path, monkeypatch):
+    (tmp_path / "my_extractor.py").write_text(textwrap.dedent("""
+        import re
+        def find_cnn(text):
+            return [(m.start(), m.end(), "ATTRIBUTION") for m in re.finditer("CNN", text)]
+        def make():
+            return find_cnn
+        def bad(text):
+            return [(0, 3)]
+        """), encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for spec in ("my_extractor:find_cnn", "my_extractor:make"):
+        record = evaluate(sources.resolve(spec), gold)
+        assert record["scores"]["seqeval_strict"]["labels"]["ATTRIBUTION"]["tp"] == 1, spec
+    with pytest.raises(PredictionError, match=r"callable 'my_extractor:bad', document 000_\w+: span 0: expected an object"):
+        evaluate(sources.resolve("my_extractor:bad"), gold)
+    with pytest.raises(ExtractorError, match=r"cannot import 'my_extractor:nothing'"):
+        sources.resolve("my_extractor:nothing")
+
+
+def _conll(gold, tags_for=lambda s: s.tags):
+    lines = []
+    for doc_id in sorted(gold.documents):
+        lines.append(f"-DOCSTART- {doc_id}")
+        text = gold.documents[doc_id].text
+        for sent in gold.sentences[doc_id]:
+            lines += [f"{text[s:e]}\t{t}" for (s, e), t in zip(sent.tokens, tags_for(sent))]
+            lines.append("")
+    return lines
+
+
+def test_conll_predictions_of_the_gold_are_perfect(gold, tmp_path):
+    path = tmp_path / "p.conll"
+    path.write_text("\n".join(_conll(gold)) + "\n", encoding="utf-8")
+    record = evaluate(sources.from_predictions(str(path)), gold)
+    assert record["scores"]["seqeval_strict"]["micro"]["f1"] == 1.0
+
+
+def test_conll_with_a_wrong_token_names_the_line(gold, tmp_path):
+    lines = _conll(gold)
+    lines[3] = "Elsewhere\tO"
+    path = tmp_path / "p.conll"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(PredictionError, match=r"p.conll:4: token 'Elsewhere' differs from the gold token"):
+        evaluate(sources.from_predictions(str(path)), gold)
+
+
+def test_conll_ill_formed_tags_are_repaired_and_counted(gold, tmp_path):
+    lines = [ln.replace("\tB-", "\tI-") for ln in _conll(gold)]
+    path = tmp_path / "p.conll"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    record = evaluate(sources.from_predictions(str(path)), gold)
+    assert record["alignment"]["repaired_tags"] == sum(len(d.spans) for d in gold.documents.values())
+    assert record["scores"]["seqeval_strict"]["micro"]["f1"] == 1.0
+
+
+def test_result_record_round_trips_and_golden_record_loads(gold, tmp_path):
+    from eval.result import write_result
+
+    record = evaluate(sources.from_predictions(_jsonl(tmp_path, _all_empty(gold))), gold)
+    write_result(record, tmp_path / "r.json")
+    assert load_result(tmp_path / "r.json") == record
+    for key in ("troopclaims", "seqeval", "spacy", "datasets"):
+        assert record["libraries"][key]
+    golden = load_result("tests/data/result-v1.json")
+    assert golden["format"] == "troopclaims.result/1" and golden["scores"]["seqeval_strict"]["micro"]["f1"] >= 0
+
+
+def test_not_a_result_record_is_refused(tmp_path):
+    from corpus.errors import FormatError
+
+    (tmp_path / "x.json").write_text('{"format": "other"}', encoding="utf-8")
+    with pytest.raises(FormatError, match=r"x.json: not a troopclaims result record \(format 'other'"):
+        load_result(tmp_path / "x.json")
