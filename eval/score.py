@@ -5,6 +5,7 @@ import datetime as dt
 import time
 
 from corpus.labels import LABELS
+from corpus.types import Document
 
 from .goldset import GoldSet, load_goldset
 from .metrics import MODE, SCHEME, compare, conlleval_entities, strict_entities
@@ -16,6 +17,12 @@ from .spanmatch import SpanMatch, match_spans
 
 def evaluate(source: Source, gold: GoldSet | None = None, *, timeout: float = DEFAULT_TIMEOUT) -> dict:
     """Run ``source`` on every gold document and return the result record (see eval/RESULT_FORMAT.md)."""
+    return run(source, gold, timeout=timeout)[0]
+
+
+def run(source: Source, gold: GoldSet | None = None, *,
+        timeout: float = DEFAULT_TIMEOUT) -> tuple[dict, dict[str, Document]]:
+    """The result record and the checked predictions it was computed from (for error reports)."""
     gold = gold or load_goldset()
     began = time.perf_counter()
     preds, repaired = source.predictions(gold.documents, gold.sentences, timeout)
@@ -62,7 +69,7 @@ def evaluate(source: Source, gold: GoldSet | None = None, *, timeout: float = DE
         from .claims import score_claims
 
         record["scores"]["claims"] = score_claims(gold.documents, preds)
-    return record
+    return record, preds
 
 
 def _per_sentence_counts(gold: set, pred: set, n: int) -> list[list[int]]:

@@ -103,11 +103,11 @@ def _kind(g: Span, p: Span) -> str | None:
 _RANK = {"same": 0, "same_bounds": 1, "overlap_label": 2, "overlap": 3}
 
 
-def match_spans(gold: Iterable[Span], pred: Iterable[Span], into: SpanMatch | None = None) -> SpanMatch:
-    """Pair predictions with gold spans of one document and count outcomes."""
-    result = into if into is not None else SpanMatch()
+def pair_spans(gold: Iterable[Span], pred: Iterable[Span]) -> list[tuple[Span | None, Span | None, str]]:
+    """``(gold, pred, kind)`` for every span of one document; kind is a pairing kind, "spurious" or "missed"."""
     gold = sorted(gold)
     used = [False] * len(gold)
+    pairs: list[tuple[Span | None, Span | None, str]] = []
     for p in sorted(pred):
         best = None
         for i, g in enumerate(gold):
@@ -117,11 +117,20 @@ def match_spans(gold: Iterable[Span], pred: Iterable[Span], into: SpanMatch | No
             if kind is not None and (best is None or _RANK[kind] < _RANK[best[1]]):
                 best = (i, kind)
         if best is None:
-            result._count(p.label, ("spurious",) * len(SCHEMES))
+            pairs.append((None, p, "spurious"))
         else:
             used[best[0]] = True
-            result._count(gold[best[0]].label, _OUTCOME[best[1]])
-    for g, u in zip(gold, used):
-        if not u:
-            result._count(g.label, ("missed",) * len(SCHEMES))
+            pairs.append((gold[best[0]], p, best[1]))
+    pairs += [(g, None, "missed") for g, u in zip(gold, used) if not u]
+    return pairs
+
+
+def match_spans(gold: Iterable[Span], pred: Iterable[Span], into: SpanMatch | None = None) -> SpanMatch:
+    """Pair predictions with gold spans of one document and count outcomes."""
+    result = into if into is not None else SpanMatch()
+    for g, p, kind in pair_spans(gold, pred):
+        if kind in ("spurious", "missed"):
+            result._count((p or g).label, (kind,) * len(SCHEMES))
+        else:
+            result._count(g.label, _OUTCOME[kind])
     return result
