@@ -133,6 +133,20 @@ def _add_extractors_parser(sub) -> None:
     p.set_defaults(func=_cmd_extractors)
 
 
+def _add_leaderboard_parser(sub) -> None:
+    from eval.leaderboard import add_arguments, command
+
+    p = sub.add_parser("leaderboard", help="run every registered extractor (and any given) and rank them",
+                       description="Score every registered extractor, plus one given with --extractor, --spacy, "
+                                   "--predictions or --command, on the built dataset. Writes a folder with a "
+                                   "Markdown table, a CSV, one result record and one HTML error report per "
+                                   "system, and a PNG of per-label F1 with 95% bootstrap intervals; ranks by "
+                                   "strict micro F1 with a paired bootstrap test against the best. Also runnable "
+                                   "as `python -m eval.leaderboard`.")
+    add_arguments(p)
+    p.set_defaults(func=command)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="troopclaims",
@@ -151,7 +165,8 @@ def _add_ls_parser(sub) -> None:
     add_ls_parser(sub)
 
 
-ADDERS = [_add_build_parser, _add_validate_parser, _add_score_parser, _add_extractors_parser, _add_ls_parser]
+ADDERS = [_add_build_parser, _add_validate_parser, _add_score_parser, _add_leaderboard_parser,
+          _add_extractors_parser, _add_ls_parser]
 
 
 def main(argv: list[str] | None = None) -> int:

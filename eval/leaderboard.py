@@ -1,0 +1,217 @@
+"""The leaderboard: every registered extractor plus any given, ranked, with bootstrap intervals.
+
+Writes a folder: leaderboard.md, leaderboard.csv, leaderboard.png, results/
+(one result record per system), errors/ (one HTML error report per system).
+The README's table is this script's Markdown, between markers.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus.gold import atomic_write
+from corpus.labels import LABELS
+from corpus.paths import ROOT
+
+from . import bootstrap
+from .goldset import load_goldset
+from .result import write_result
+from .score import run
+from .sources import DEFAULT_TIMEOUT, Source, from_registry
+
+START, END = "<!-- leaderboard:start -->", "<!-- leaderboard:end -->"
+DEFAULT_OUT = ROOT / "leaderboard"
+
+
+@dataclass
+class Row:
+    name: str
+    record: dict
+    micro: float
+    micro_ci: bootstrap.Interval
+    labels: dict[str, float]
+    label_ci: dict[str, bootstrap.Interval]
+    p_vs_best: float | None = None
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name)
+
+
+def run_leaderboard(extra: list[Source] = (), out_dir: Path = DEFAULT_OUT, *, samples: int = bootstrap.DEFAULT_SAMPLES,
+                    seed: int = bootstrap.DEFAULT_SEED, unit: str = "sentences", timeout: float = DEFAULT_TIMEOUT,
+                    progress: bool = True, registered: bool = True) -> list[Row]:
+    """Score every system, write the leaderboard folder, and return the ranked rows."""
+    from tqdm import tqdm
+
+    from models.registry import names
+
+    from .error_report import write_error_report
+
+    gold = load_goldset()
+    todo = ([from_registry(n) for n in names()] if registered else []) + list(extra)
+    if not todo:
+        raise ValueError("nothing to rank: no registered extractors and none given")
+    out_dir = Path(out_dir)
+    records = []
+    bar = tqdm(todo, desc="leaderboard", unit="system", disable=not progress, file=sys.stderr)
+    for source in bar:
+        bar.set_postfix_str(source.name)
+        record, preds = run(source, gold, timeout=timeout)
+        record["settings"]["bootstrap"] = {"unit": unit, "samples": samples, "seed": seed, "level": 0.95}
+        write_result(record, out_dir / "results" / f"{_safe(source.name)}.json")
+        write_error_report(out_dir / "errors" / f"{_safe(source.name)}.html", record, gold.documents, preds)
+        records.append(record)
+    rows = rank(records, samples=samples, seed=seed, unit=unit)
+    atomic_write(out_dir / "leaderboard.md", render_markdown(rows, gold.version, gold.fingerprint, unit, samples, seed))
+    atomic_write(out_dir / "leaderboard.csv", render_csv(rows))
+    plot(rows, out_dir / "leaderboard.png", gold.version)
+    return rows
+
+
+def rank(records: list[dict], *, samples: int, seed: int, unit: str) -> list[Row]:
+    """Rows sorted by strict micro F1, each with intervals and a paired test against the best."""
+    first = records[0]["per_sentence"]
+    n_units = bootstrap.unit_counts(first["tp_fp_fn"], first["ids"], unit).shape[0]
+    idx = bootstrap.draws(n_units, samples, seed)
+    rows, replicates = [], {}
+    for record in records:
+        ps = record["per_sentence"]
+        per_label, micro = bootstrap.replicate_f1(bootstrap.unit_counts(ps["tp_fp_fn"], ps["ids"], unit), idx)
+        strict = record["scores"]["seqeval_strict"]
+        name = record["extractor"]["name"]
+        replicates[name] = micro
+        rows.append(Row(name, record, strict["micro"]["f1"], bootstrap.interval(micro),
+                        {label: strict["labels"][label]["f1"] for label in LABELS},
+                        {label: bootstrap.interval(per_label[:, i]) for i, label in enumerate(LABELS)}))
+    rows.sort(key=lambda r: (-r.micro, r.name))
+    best = replicates[rows[0].name]
+    for row in rows[1:]:
+        row.p_vs_best = bootstrap.paired_p_value(replicates[row.name], best)
+    return rows
+
+
+def _claim_f1(record: dict) -> str:
+    claims = record["scores"].get("claims") or {}
+    summary = claims.get("summary")
+    return f"{summary['f1']:.3f}" if summary else "n/a"
+
+
+def render_markdown(rows: list[Row], version: str, fp: str, unit: str, samples: int, seed: int) -> str:
+    head = ["rank", "extractor", "micro F1 [95% CI]", "P", "R", *(f"{label} F1" for label in LABELS),
+            "claim F1", "p vs best"]
+    lines = [f"troopclaims {version} (`{fp[:19]}...`), seqeval strict IOB2. Intervals: {samples} bootstrap "
+             f"resamples of {unit} (seed {seed}); p: paired bootstrap, share of resamples where the system "
+             "is at least as good as the best.", "",
+             "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for i, r in enumerate(rows, 1):
+        micro = r.record["scores"]["seqeval_strict"]["micro"]
+        cells = [str(i), f"`{r.name}`", f"{r.micro:.3f} [{r.micro_ci.low:.3f}, {r.micro_ci.high:.3f}]",
+                 f"{micro['precision']:.3f}", f"{micro['recall']:.3f}",
+                 *(f"{r.labels[label]:.3f}" for label in LABELS), _claim_f1(r.record),
+                 "best" if r.p_vs_best is None else f"{r.p_vs_best:.3f}"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def render_csv(rows: list[Row]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["rank", "extractor", "kind", "version", "micro_f1", "micro_f1_low", "micro_f1_high",
+                *(f"{label.lower()}_{k}" for label in LABELS for k in ("f1", "f1_low", "f1_high")),
+                "claim_f1", "p_vs_best", "dataset_version", "dataset_fingerprint"])
+    for i, r in enumerate(rows, 1):
+        ex, ds = r.record["extractor"], r.record["dataset"]
+        w.writerow([i, r.name, ex["kind"], ex.get("version") or "", f"{r.micro:.4f}", f"{r.micro_ci.low:.4f}",
+                    f"{r.micro_ci.high:.4f}",
+                    *(f"{v:.4f}" for label in LABELS
+                      for v in (r.labels[label], r.label_ci[label].low, r.label_ci[label].high)),
+                    _claim_f1(r.record), "" if r.p_vs_best is None else f"{r.p_vs_best:.4f}",
+                    ds["version"], ds["fingerprint"]])
+    return buf.getvalue()
+
+
+def plot(rows: list[Row], path: Path, version: str) -> None:
+    """Strict F1 with 95% intervals, per label and micro, one bar per system."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    groups = [*LABELS, "micro"]
+    width = 0.8 / len(rows)
+    fig, ax = plt.subplots(figsize=(max(7, 1.6 * len(groups) + 0.4 * len(rows)), 4.2), dpi=110)
+    for i, r in enumerate(rows):
+        vals = [r.labels[g] for g in LABELS] + [r.micro]
+        cis = [r.label_ci[g] for g in LABELS] + [r.micro_ci]
+        err = np.array([[max(v - c.low, 0) for v, c in zip(vals, cis)], [max(c.high - v, 0) for v, c in zip(vals, cis)]])
+        x = np.arange(len(groups)) + (i - (len(rows) - 1) / 2) * width
+        ax.bar(x, vals, width, yerr=err, capsize=3, label=r.name)
+    ax.set_xticks(np.arange(len(groups)), groups)
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("strict F1 (95% bootstrap CI)")
+    ax.set_title(f"troopclaims {version}: span F1 by label")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    plt.close(fig)
+    atomic_write(Path(path), buf.getvalue())
+
+
+def update_readme(table: str, readme: Path = ROOT / "README.md") -> bool:
+    """Replace the text between the leaderboard markers; True if the README changed."""
+    text = readme.read_text(encoding="utf-8")
+    if START not in text or END not in text:
+        raise ValueError(f"{readme}: no {START} ... {END} markers")
+    new = text[: text.index(START) + len(START)] + "\n" + table + text[text.index(END):]
+    if new != text:
+        atomic_write(readme, new)
+    return new != text
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    from .cli import _add_source_args
+
+    _add_source_args(p)
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the leaderboard folder (default: leaderboard/)")
+    p.add_argument("--samples", type=int, default=bootstrap.DEFAULT_SAMPLES, help="bootstrap resamples (1000)")
+    p.add_argument("--seed", type=int, default=bootstrap.DEFAULT_SEED, help="bootstrap seed")
+    p.add_argument("--unit", choices=("sentences", "documents"), default="sentences",
+                   help="what the bootstrap resamples (default: sentences; there are only five documents)")
+    p.add_argument("--only-given", action="store_true", help="rank only the systems given, not the registered ones")
+    p.add_argument("--no-readme", action="store_true", help="do not rewrite the README's leaderboard table")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def command(args) -> int:
+    from .cli import _source_from_args
+
+    extra = [_source_from_args(args)] if any((args.extractor, args.spacy, args.predictions, args.command)) else []
+    rows = run_leaderboard(extra, args.out, samples=args.samples, seed=args.seed, unit=args.unit,
+                           timeout=args.timeout, progress=not args.no_progress, registered=not args.only_given)
+    table = (args.out / "leaderboard.md").read_text(encoding="utf-8")
+    print(table)
+    print(f"wrote {args.out}/: leaderboard.md, leaderboard.csv, leaderboard.png, results/, errors/")
+    if not args.no_readme and not args.only_given and not extra:
+        if update_readme(table):
+            print("updated the leaderboard table in README.md")
+    del rows
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .cli import main as cli_main
+
+    return cli_main(["leaderboard", *(sys.argv[1:] if argv is None else argv)])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
