@@ -49,25 +49,37 @@ def spans_to_tags(spans: Sequence[tuple[int, int, str]], tokens: Offsets) -> lis
     return tags
 
 
-def tags_to_spans(tags: Sequence[str], tokens: Offsets) -> list[tuple[int, int, str]]:
-    """Read spans back from IOB2 tags, strictly: an entity starts only at B-.
+def tag_ranges(tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Entities of IOB2 tags as token ranges ``(i, j, label)``, read strictly: an entity starts only at B-.
 
-    An ``I-X`` that does not continue an ``X`` entity starts none (as in
-    seqeval's strict IOB2 mode), so this inverts ``spans_to_tags`` exactly.
+    An ``I-X`` that does not continue an ``X`` entity starts none, as in
+    seqeval's strict IOB2 mode, so this inverts ``spans_to_tags`` exactly.
     """
-    spans = []
+    ranges = []
     open_label = None
-    open_start = open_end = 0
-    for (s, e), tag in zip(tokens, tags):
+    begin = 0
+    for k, tag in enumerate(tags):
         prefix, _, label = tag.partition("-")
         if prefix == "I" and open_label == label:
-            open_end = e
             continue
         if open_label is not None:
-            spans.append((open_start, open_end, open_label))
+            ranges.append((begin, k, open_label))
             open_label = None
         if prefix == "B":
-            open_label, open_start, open_end = label, s, e
+            open_label, begin = label, k
     if open_label is not None:
-        spans.append((open_start, open_end, open_label))
-    return spans
+        ranges.append((begin, len(tags), open_label))
+    return ranges
+
+
+def ranges_to_tags(ranges: Sequence[tuple[int, int, str]], n: int) -> list[str]:
+    tags = ["O"] * n
+    for i, j, label in ranges:
+        tags[i] = f"B-{label}"
+        tags[i + 1:j] = [f"I-{label}"] * (j - i - 1)
+    return tags
+
+
+def tags_to_spans(tags: Sequence[str], tokens: Offsets) -> list[tuple[int, int, str]]:
+    """Character spans of IOB2 tags (strict reading, see ``tag_ranges``)."""
+    return [(tokens[i][0], tokens[j - 1][1], label) for i, j, label in tag_ranges(tags)]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from corpus.errors import TroopclaimsError
 from corpus.fingerprint import fingerprint
+from corpus.iob import tag_ranges
 from corpus.labels import LABELS, TAGS
 from corpus.paths import CORPUS_DIR
 from corpus.types import Claim, Document, Span
@@ -24,6 +25,15 @@ class GoldSentence:
     end: int
     tokens: tuple[tuple[int, int], ...]
     tags: tuple[str, ...]
+    starts: tuple[int, ...] = ()  # token starts and ends, for bisecting
+    ends: tuple[int, ...] = ()
+    entities: tuple[tuple[int, int, str], ...] = ()  # token ranges read from ``tags`` (strict IOB2)
+
+    @classmethod
+    def of(cls, doc_id: str, index: int, start: int, end: int, tokens, tags) -> GoldSentence:
+        tokens, tags = tuple(tokens), tuple(tags)
+        return cls(doc_id, index, start, end, tokens, tags, tuple(s for s, _ in tokens),
+                   tuple(e for _, e in tokens), tuple(tag_ranges(tags)))
 
 
 @dataclass(frozen=True)
@@ -58,9 +68,9 @@ def load_goldset(corpus_dir: Path = CORPUS_DIR) -> GoldSet:
     table = pq.read_table(data / "sentences",
                           columns=["doc_id", "sentence_index", "start", "end", "token_starts", "token_ends", "ner_tags"])
     for row in table.to_pylist():
-        sentences[row["doc_id"]].append(GoldSentence(
+        sentences[row["doc_id"]].append(GoldSentence.of(
             row["doc_id"], row["sentence_index"], row["start"], row["end"],
-            tuple(zip(row["token_starts"], row["token_ends"])), tuple(TAGS[t] for t in row["ner_tags"])))
+            zip(row["token_starts"], row["token_ends"]), (TAGS[t] for t in row["ner_tags"])))
     for sents in sentences.values():
         sents.sort(key=lambda s: s.index)
     return GoldSet(entries[0].version, fp, docs, sentences)

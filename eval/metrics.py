@@ -1,12 +1,16 @@
-"""The one module that calls seqeval: span-level P/R/F1 from IOB2 tag sequences.
+"""The one module that calls seqeval: span-level P/R/F1 from IOB2 entities.
 
 Headline: seqeval strict mode with the IOB2 scheme, pinned here (``f1_score``
 with mode="strict" but no scheme silently falls back to lenient counting).
-Entities are read with ``seqeval.scheme.Entities``, the machinery strict mode
-itself uses; ``seqeval.metrics`` is not imported because it pulls in
-scikit-learn (over a second per process). The default (conlleval) chunking is
-``conlleval_entities`` below, a port of seqeval's ``get_entities`` checked
-against seqeval itself in tests/test_metrics.py.
+Tag input (CoNLL files) is read with ``seqeval.scheme.Entities``, the
+machinery strict mode itself uses. Tags the harness makes from spans are
+well-formed IOB2 by construction, so their entities are the token ranges
+themselves (``range_entities``), and strict and default mode coincide on
+them; tests/test_harness.py checks both facts against seqeval's own
+classification_report, and eval/scripts/bench_score.py on a million tokens.
+``seqeval.metrics`` is not imported here: it pulls in scikit-learn (over a
+second per process). The default (conlleval) chunking of tag input is
+``conlleval_entities``, a port of seqeval's ``get_entities``, checked the same way.
 """
 from __future__ import annotations
 
@@ -25,6 +29,11 @@ def strict_entities(sequences: Sequence[Sequence[str]]) -> set[Entity]:
 
     ents = Entities([list(s) for s in sequences], IOB2, suffix=False)
     return {(e.sent_id, e.tag, e.start, e.end) for sent in ents.entities for e in sent}
+
+
+def range_entities(per_sentence: Sequence[Sequence[tuple[int, int, str]]]) -> set[Entity]:
+    """Entities of token ranges, sentence by sentence: what strict IOB2 reads from their tags."""
+    return {(k, label, i, j) for k, ranges in enumerate(per_sentence) for i, j, label in ranges}
 
 
 def conlleval_entities(sequences: Sequence[Sequence[str]]) -> set[Entity]:

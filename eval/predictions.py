@@ -184,17 +184,19 @@ def read_label_studio(path: str | Path, texts: Mapping[str, str]) -> dict[str, D
     return check_documents(docs, texts, str(path))
 
 
-def read_conll(path: str | Path, texts: Mapping[str, str], sentences) -> tuple[dict[str, Document], int]:
+def read_conll(path: str | Path, texts: Mapping[str, str], sentences) -> tuple[dict[str, Document], dict]:
     """Token/tag columns: ``-DOCSTART- <doc_id>`` lines, one ``token<TAB>tag`` line per gold token,
     a blank line after each sentence. Tokens must be the gold's tokens (the `sentences` config).
 
-    Returns the predictions and the number of ill-formed IOB2 transitions (an ``I-X`` not continuing
-    an ``X``), which are read as starting an entity, as conlleval does, and reported.
+    Returns the predictions (spans as conlleval reads the tags, for span matching) and
+    ``{"tags": {doc_id: [tags per sentence]}, "repaired": n}``: the raw tags are what seqeval
+    scores, and ``n`` counts ill-formed IOB2 transitions (an ``I-X`` not continuing an ``X``).
     """
     from corpus.labels import TAGS
 
     lines = _read_text(path).splitlines()
     spans: dict[str, list[Span]] = {}
+    raw: dict[str, list[list[str]]] = {}
     repaired = 0
     doc_id = None
     sent_i = tok_i = 0
@@ -216,7 +218,7 @@ def read_conll(path: str | Path, texts: Mapping[str, str], sentences) -> tuple[d
                 raise PredictionError(f"{where}: unknown doc_id {doc_id!r} after -DOCSTART-")
             if doc_id in spans:
                 raise PredictionError(f"{where}: duplicate doc_id {doc_id!r}")
-            spans[doc_id], sent_i, tok_i = [], 0, 0
+            spans[doc_id], raw[doc_id], sent_i, tok_i = [], [[]], 0, 0
             continue
         if doc_id is None:
             raise PredictionError(f"{where}: expected '-DOCSTART- <doc_id>' before the first token")
@@ -227,6 +229,7 @@ def read_conll(path: str | Path, texts: Mapping[str, str], sentences) -> tuple[d
                     raise PredictionError(f"{where}: sentence {sent_i} of {doc_id} ended after {tok_i} tokens; "
                                           f"the gold has {len(sentences[doc_id][sent_i].tokens)}")
                 sent_i, tok_i = sent_i + 1, 0
+                raw[doc_id].append([])
             continue
         parts = line.split("\t")
         if len(parts) != 2:
@@ -240,6 +243,7 @@ def read_conll(path: str | Path, texts: Mapping[str, str], sentences) -> tuple[d
         if texts[doc_id][s:e] != token:
             raise PredictionError(f"{where}: token {token!r} differs from the gold token {texts[doc_id][s:e]!r} "
                                   f"(sentence {sent_i}, token {tok_i} of {doc_id})")
+        raw[doc_id][sent_i].append(tag)
         prefix, _, label = tag.partition("-")
         if prefix == "I" and current and current[-1][2] == label:
             current[-1] = (current[-1][0], e, label)
@@ -253,7 +257,8 @@ def read_conll(path: str | Path, texts: Mapping[str, str], sentences) -> tuple[d
         close()
         _check_done(doc_id, sent_i, tok_i, sentences, f"{path}:{len(lines)}")
     check_coverage(spans, texts, str(path))
-    return {d: Document(d, texts[d], tuple(s)) for d, s in spans.items()}, repaired
+    tags = {d: sents[:-1] for d, sents in raw.items()}  # each document's list ends with an empty sentence
+    return {d: Document(d, texts[d], tuple(s)) for d, s in spans.items()}, {"tags": tags, "repaired": repaired}
 
 
 def _check_done(doc_id, sent_i, tok_i, sentences, where) -> None:

@@ -1,19 +1,23 @@
-"""Predicted spans -> IOB2 tags over the gold's own tokens.
+"""Predicted spans -> entities over the gold's own tokens.
 
 A boundary inside a token is widened to the token's edge and counted; a span
 across a sentence break is cut into one piece per sentence and counted. Both
-appear in the result record: nothing is adjusted silently.
+appear in the result record: nothing is adjusted silently. The result is a
+list of token ranges ``(i, j, label)`` per sentence: exactly the entities
+seqeval's strict IOB2 mode reads from ``corpus.iob.ranges_to_tags`` of them
+(tests/test_harness.py checks this against seqeval itself).
 """
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from corpus.iob import snap, spans_to_tags
 from corpus.types import Span
 
 from .goldset import GoldSentence
 from .predictions import PredictionError
+
+Range = tuple[int, int, str]
 
 
 @dataclass
@@ -22,7 +26,7 @@ class Alignment:
     snapped: int = 0  # spans whose boundaries were widened to token edges
     split: int = 0  # spans cut at a sentence break
     dropped: int = 0  # spans covering no token (whitespace only)
-    repaired_tags: int = 0  # ill-formed IOB2 transitions in tag input, read as entity starts
+    repaired_tags: int = 0  # ill-formed IOB2 transitions in tag input (CoNLL), counted as conlleval reads them
     examples: list[str] = field(default_factory=list)
 
     def note(self, what: str) -> None:
@@ -31,46 +35,43 @@ class Alignment:
 
 
 def project(doc_id: str, spans: list[Span], sentences: list[GoldSentence], alignment: Alignment,
-            where: str = "") -> list[list[str]]:
-    """IOB2 tags for each of ``sentences`` from ``spans`` (sorted, non-overlapping)."""
+            where: str = "") -> list[list[Range]]:
+    """Token ranges per sentence for ``spans`` (sorted, non-overlapping in characters)."""
     starts = [s.start for s in sentences]
-    pieces: list[list[tuple[int, int, str]]] = [[] for _ in sentences]
+    ranges: list[list[Range]] = [[] for _ in sentences]
     for span in spans:
         alignment.predicted += 1
-        i = max(bisect_right(starts, span.start) - 1, 0)
-        found = []
-        while i < len(sentences) and sentences[i].start < span.end:
-            sent = sentences[i]
-            lo, hi = max(span.start, sent.start), min(span.end, sent.end)
-            snapped = snap(lo, hi, sent.tokens) if lo < hi else None
-            if snapped is not None:
-                found.append((i, lo, hi, snapped))
-            i += 1
-        where_span = f"{doc_id} [{span.start}, {span.end}) {span.text!r}"
+        k = max(bisect_right(starts, span.start) - 1, 0)
+        found = []  # (sentence, first token, last token + 1, widened?)
+        while k < len(sentences) and sentences[k].start < span.end:
+            sent = sentences[k]
+            i = bisect_right(sent.ends, span.start)  # first token ending after the start
+            j = bisect_left(sent.starts, span.end)  # tokens starting before the end
+            if i < j:
+                lo, hi = max(span.start, sent.start), min(span.end, sent.end)
+                found.append((k, i, j, (sent.starts[i], sent.ends[j - 1]) != (lo, hi)))
+            k += 1
         if not found:
             alignment.dropped += 1
-            alignment.note(f"{where_span}: covers no token, dropped")
+            alignment.note(f"{doc_id} [{span.start}, {span.end}) {span.text!r}: covers no token, dropped")
             continue
         if len(found) > 1:
             alignment.split += 1
-            alignment.note(f"{where_span}: crosses a sentence break, cut into {len(found)} pieces")
-        if any(snapped != (lo, hi) for _, lo, hi, snapped in found):
+            alignment.note(f"{doc_id} [{span.start}, {span.end}) {span.text!r}: crosses a sentence break, "
+                           f"cut into {len(found)} pieces")
+        if any(widened for *_, widened in found):
             alignment.snapped += 1
-            alignment.note(f"{where_span}: boundary inside a token, widened to "
-                           f"[{found[0][3][0]}, {found[-1][3][1]})")
-        for i, _, _, snapped in found:
-            pieces[i].append((*snapped, span.label))
-    return [_tags(doc_id, sent, p, where) for sent, p in zip(sentences, pieces)]
-
-
-def _tags(doc_id, sent, pieces, where) -> list[str]:
-    try:
-        return spans_to_tags(pieces, sent.tokens)
-    except ValueError:
-        ordered = sorted(pieces)
-        for a, b in zip(ordered, ordered[1:]):
-            if b[0] < a[1]:
+            first, last = sentences[found[0][0]], sentences[found[-1][0]]
+            alignment.note(f"{doc_id} [{span.start}, {span.end}) {span.text!r}: boundary inside a token, widened "
+                           f"to [{first.starts[found[0][1]]}, {last.ends[found[-1][2] - 1]})")
+        for k, i, j, _ in found:
+            previous = ranges[k][-1] if ranges[k] else None
+            if previous and previous[1] > i:
+                sent = sentences[k]
                 raise PredictionError(
-                    f"{where or doc_id}: predicted spans [{a[0]}, {a[1]}) {a[2]} and [{b[0]}, {b[1]}) {b[2]} "
-                    "overlap once widened to token boundaries (two spans inside one token?)") from None
-        raise
+                    f"{where or doc_id}, document {doc_id}: predicted spans "
+                    f"[{sent.starts[previous[0]]}, {sent.ends[previous[1] - 1]}) {previous[2]} and "
+                    f"[{span.start}, {span.end}) {span.label} overlap once widened to token boundaries "
+                    "(two spans inside one token?)")
+            ranges[k].append((i, j, span.label))
+    return ranges

@@ -8,7 +8,7 @@ from corpus.labels import LABELS
 from corpus.types import Document
 
 from .goldset import GoldSet, load_goldset
-from .metrics import MODE, SCHEME, compare, conlleval_entities, strict_entities
+from .metrics import MODE, SCHEME, compare, conlleval_entities, range_entities, strict_entities
 from .project import Alignment, project
 from .result import FORMAT, library_versions
 from .sources import DEFAULT_TIMEOUT, Source
@@ -25,33 +25,37 @@ def run(source: Source, gold: GoldSet | None = None, *,
     """The result record and the checked predictions it was computed from (for error reports)."""
     gold = gold or load_goldset()
     began = time.perf_counter()
-    preds, repaired = source.predictions(gold.documents, gold.sentences, timeout)
+    preds, extras = source.predictions(gold.documents, gold.sentences, timeout)
     predicted_in = time.perf_counter() - began
-    alignment = Alignment(repaired_tags=repaired)
+    alignment = Alignment(repaired_tags=extras.get("repaired", 0))
     spans = SpanMatch()
-    gold_tags, pred_tags, sentence_ids = [], [], []
+    gold_ranges, pred_ranges, sentence_ids = [], [], []
     per_document = {}
     for doc_id in sorted(gold.documents):
         sents = gold.sentences[doc_id]
         pred_spans = list(preds[doc_id].spans)
-        tags = project(doc_id, pred_spans, sents, alignment, where=source.name)
-        gold_tags += [s.tags for s in sents]
-        pred_tags += tags
+        pred_ranges += project(doc_id, pred_spans, sents, alignment, where=source.name)
+        gold_ranges += [s.entities for s in sents]
         sentence_ids += [(doc_id, s.index) for s in sents]
         doc_match = match_spans(gold.documents[doc_id].spans, pred_spans)
         spans.add(doc_match)
         per_document[doc_id] = {"spans": {s: doc_match.overall[s].as_dict() for s in ("strict", "partial")}}
-    gold_strict, pred_strict = strict_entities(gold_tags), strict_entities(pred_tags)
-    strict = compare(gold_strict, pred_strict, LABELS)
-    default = compare(conlleval_entities(gold_tags), conlleval_entities(pred_tags), LABELS)
-    per_sentence = _per_sentence_counts(gold_strict, pred_strict, len(gold_tags))
+    gold_entities = range_entities(gold_ranges)
+    if "tags" in extras:  # tag input: seqeval reads the tags as given, both ways
+        raw = [t for d in sorted(gold.documents) for t in extras["tags"][d]]
+        pred_strict, pred_default = strict_entities(raw), conlleval_entities(raw)
+    else:  # well-formed IOB2 by construction: both modes read the same entities
+        pred_strict = pred_default = range_entities(pred_ranges)
+    strict = compare(gold_entities, pred_strict, LABELS)
+    default = compare(gold_entities, pred_default, LABELS)
+    per_sentence = _per_sentence_counts(gold_entities, pred_strict, len(gold_ranges))
     for doc_id, doc_scores in per_document.items():
         doc_scores["strict_micro_f1"] = _f1([c for (d, _), c in zip(sentence_ids, per_sentence) if d == doc_id])
     record = {
         "format": FORMAT,
         "dataset": {"name": "troopclaims", "version": gold.version, "fingerprint": gold.fingerprint,
                     "config": "sentences", "split": "test", "documents": len(gold.documents),
-                    "sentences": len(gold_tags)},
+                    "sentences": len(gold_ranges)},
         "extractor": {"name": source.name, "kind": source.kind, "version": source.version},
         "settings": {"mode": MODE, "scheme": SCHEME, "boundaries": "snapped outward to gold tokens",
                      "timeout_seconds": timeout},

@@ -36,11 +36,11 @@ class Source:
     name: str
     kind: str  # registered | python | spacy | predictions | command
     version: str | None
-    produce: Callable[..., tuple[dict[str, Document], int]] = field(repr=False)  # (gold, timeout, sentences)
+    produce: Callable[..., tuple[dict[str, Document], dict]] = field(repr=False)  # (gold, timeout, sentences)
 
     def predictions(self, gold_docs: Mapping[str, Document], sentences=None,
-                    timeout: float = DEFAULT_TIMEOUT) -> tuple[dict[str, Document], int]:
-        """(predictions by doc id, ill-formed IOB2 transitions repaired in tag input)."""
+                    timeout: float = DEFAULT_TIMEOUT) -> tuple[dict[str, Document], dict]:
+        """(predictions by doc id, extras): extras has ``tags`` and ``repaired`` for tag input (CoNLL)."""
         return self.produce(dict(gold_docs), timeout, sentences)
 
 
@@ -79,7 +79,7 @@ def from_extractor(extractor, *, kind: str = "python", name: str | None = None,
     def produce(gold, timeout, sentences):
         what = f"extractor {label!r}"
         out = _run_with_timeout(lambda: list(extractor.predict([_blank(d) for d in gold.values()])), timeout, what)
-        return check_documents(out, {d: doc.text for d, doc in gold.items()}, what), 0
+        return check_documents(out, {d: doc.text for d, doc in gold.items()}, what), {}
 
     return Source(label, kind, version or _version_of(label), produce)
 
@@ -159,9 +159,9 @@ def from_predictions(path: str, fmt: str | None = None) -> Source:
     def produce(gold, timeout, sentences):
         texts = {d: doc.text for d, doc in gold.items()}
         if fmt == "jsonl":
-            return read_jsonl(path, texts), 0
+            return read_jsonl(path, texts), {}
         if fmt == "label-studio":
-            return read_label_studio(path, texts), 0
+            return read_label_studio(path, texts), {}
         return read_conll(path, texts, sentences)
 
     return Source(f"file:{Path(path).name}", "predictions", digest, produce)
@@ -185,7 +185,7 @@ def from_command(command: str) -> Source:
             tail = "\n".join(proc.stderr.strip().splitlines()[-5:])
             raise ExtractorError(f"{what} exited with status {proc.returncode}: {tail}")
         texts = {d: doc.text for d, doc in gold.items()}
-        return parse_jsonl_lines(proc.stdout.splitlines(), texts, f"{what} stdout"), 0
+        return parse_jsonl_lines(proc.stdout.splitlines(), texts, f"{what} stdout"), {}
 
     return Source(f"command:{argv[0] if argv else ''}", "command", None, produce)
 

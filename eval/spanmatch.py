@@ -19,6 +19,7 @@ partial counts only in the ``partial`` scheme.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -107,10 +108,13 @@ def pair_spans(gold: Iterable[Span], pred: Iterable[Span]) -> list[tuple[Span | 
     """``(gold, pred, kind)`` for every span of one document; kind is a pairing kind, "spurious" or "missed"."""
     gold = sorted(gold)
     used = [False] * len(gold)
+    longest = max((g.end - g.start for g in gold), default=0)
+    starts = [g.start for g in gold]
     pairs: list[tuple[Span | None, Span | None, str]] = []
     for p in sorted(pred):
         best = None
-        for i, g in enumerate(gold):
+        for i in range(bisect_left(starts, p.start - longest), len(gold)):
+            g = gold[i]
             if g.start >= p.end:
                 break
             kind = None if used[i] else _kind(g, p)

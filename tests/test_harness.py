@@ -75,6 +75,35 @@ def test_the_real_gold_scored_as_predictions_is_perfect():
     assert record["scores"]["seqeval_strict"]["micro"]["support"] == sum(len(d.spans) for d in real.documents.values())
 
 
+def test_whole_harness_equals_seqeval_on_the_projected_tags(gold):
+    """Snapped, cut, missed, spurious and relabelled predictions: harness numbers == seqeval's report."""
+    from corpus.iob import ranges_to_tags
+    from eval.project import Alignment, project
+
+    text_a, text_b = gold.documents[A].text, gold.documents[B].text
+    s1, e1 = find(text_a, "25-30 thousand")
+    s2, e2 = find(text_a, "11,000")
+    s3, e3 = find(text_b, "up to 100,000")
+    s4, e4 = find(text_b, "Bloomberg reported the information.\nAccording")
+    preds = {A: [Span(s1 + 4, e1, "QUANTITY"), Span(s2, e2 - 2, "DATE")],
+             B: [Span(s3, e3, "QUANTITY"), Span(s4, e4, "ATTRIBUTION")]}
+    record = evaluate(sources.from_extractor(Fixed(preds)), gold)
+    assert record["alignment"]["snapped"] == 2 and record["alignment"]["split"] == 1
+    y_true, y_pred = [], []
+    for doc_id in sorted(gold.documents):
+        sents = gold.sentences[doc_id]
+        ranges = project(doc_id, sorted(preds.get(doc_id, [])), sents, Alignment())
+        y_true += [list(s.tags) for s in sents]
+        y_pred += [ranges_to_tags(r, len(s.tokens)) for r, s in zip(ranges, sents)]
+    for mode, strict in (("seqeval_strict", True), ("seqeval_default", False)):
+        theirs = _seqeval_report(y_true, y_pred, strict)
+        ours = record["scores"][mode]
+        assert ours["micro"]["f1"] == pytest.approx(theirs["micro avg"]["f1-score"])
+        for label in LABELS:
+            assert ours["labels"][label]["f1"] == pytest.approx(theirs[label]["f1-score"])
+            assert ours["labels"][label]["support"] == theirs[label]["support"]
+
+
 def _seqeval_report(y_true, y_pred, strict):
     from seqeval.metrics import classification_report
     from seqeval.scheme import IOB2
@@ -336,7 +365,9 @@ def test_conll_ill_formed_tags_are_repaired_and_counted(gold, tmp_path):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     record = evaluate(sources.from_predictions(str(path)), gold)
     assert record["alignment"]["repaired_tags"] == sum(len(d.spans) for d in gold.documents.values())
-    assert record["scores"]["seqeval_strict"]["micro"]["f1"] == 1.0
+    assert record["scores"]["seqeval_strict"]["micro"]["tp"] == 0  # strict IOB2: I- starts no entity
+    assert record["scores"]["seqeval_default"]["micro"]["f1"] == 1.0  # conlleval: it does
+    assert record["scores"]["spans"]["overall"]["strict"]["correct"] == record["alignment"]["repaired_tags"]
 
 
 def test_result_record_round_trips_and_golden_record_loads(gold, tmp_path):
