@@ -1,5 +1,107 @@
-"""Claim-level scoring (placeholder until the claim scorer lands)."""
+"""Claim-level scoring: who claimed which number, when.
+
+A predicted claim matches a gold claim when their QUANTITY spans have the
+same boundaries (``exact``) or overlap (``relaxed``); pairing is one-to-one,
+in text order. Matched claims are then scored on:
+- ``source_accuracy`` / ``date_accuracy``: the linked ATTRIBUTION / DATE span
+  is right (same boundaries, or overlapping in the relaxed variant), or both
+  gold and prediction link none;
+- ``value_accuracy``: ``[low, high]`` equal to the gold's (relaxed: the two
+  intervals overlap; None is an open side);
+- ``date_value_accuracy``: the ISO date equals the gold's at the gold's
+  precision (``corpus.normalize.iso_matches``).
+``full_f1`` counts a claim as found only when all four are right.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from corpus.normalize import iso_matches
+from corpus.types import Claim, Document, Span
+
+VARIANTS = ("exact", "relaxed")
 
 
-def score_claims(gold_docs, preds) -> dict:
-    return {}
+def _same(a: Span | None, b: Span | None, relaxed: bool) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return a.overlaps(b) if relaxed else (a.start, a.end) == (b.start, b.end)
+
+
+def _interval_ok(g: Claim, p: Claim, relaxed: bool) -> bool:
+    if not relaxed:
+        return (g.low, g.high) == (p.low, p.high)
+    lo_g, hi_g = g.low if g.low is not None else float("-inf"), g.high if g.high is not None else float("inf")
+    lo_p, hi_p = p.low if p.low is not None else float("-inf"), p.high if p.high is not None else float("inf")
+    return max(lo_g, lo_p) <= min(hi_g, hi_p)
+
+
+def _prf(tp: int, n_pred: int, n_gold: int) -> dict:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+
+
+class _Tally:
+    def __init__(self):
+        self.gold = self.predicted = self.matched = self.full = 0
+        self.source = self.date = self.value = self.date_value = 0
+
+    def add(self, other: _Tally) -> None:
+        for k, v in vars(other).items():
+            setattr(self, k, getattr(self, k) + v)
+
+    def as_dict(self) -> dict:
+        m = self.matched or 1
+        return {**_prf(self.matched, self.predicted, self.gold),
+                "full_f1": _prf(self.full, self.predicted, self.gold)["f1"],
+                "source_accuracy": self.source / m if self.matched else 0.0,
+                "date_accuracy": self.date / m if self.matched else 0.0,
+                "value_accuracy": self.value / m if self.matched else 0.0,
+                "date_value_accuracy": self.date_value / m if self.matched else 0.0,
+                "gold": self.gold, "predicted": self.predicted, "matched": self.matched, "full": self.full}
+
+
+def _score_document(gold: Document, pred: Document, relaxed: bool) -> _Tally:
+    t = _Tally()
+    g_spans, p_spans = gold.span_by_id(), pred.span_by_id()
+    g_claims = sorted(gold.claims, key=lambda c: g_spans[c.quantity].start)
+    p_claims = sorted(pred.claims, key=lambda c: p_spans[c.quantity].start)
+    t.gold, t.predicted = len(g_claims), len(p_claims)
+    used = set()
+    for pc in p_claims:
+        pq = p_spans[pc.quantity]
+        match = next((i for i, gc in enumerate(g_claims)
+                      if i not in used and _same(g_spans[gc.quantity], pq, relaxed)), None)
+        if match is None:
+            continue
+        used.add(match)
+        gc = g_claims[match]
+        t.matched += 1
+        checks = (
+            _same(g_spans.get(gc.source), p_spans.get(pc.source), relaxed),
+            _same(g_spans.get(gc.date), p_spans.get(pc.date), relaxed),
+            _interval_ok(gc, pc, relaxed),
+            iso_matches(pc.date_value, gc.date_value),
+        )
+        t.source += checks[0]
+        t.date += checks[1]
+        t.value += checks[2]
+        t.date_value += checks[3]
+        t.full += all(checks)
+    return t
+
+
+def score_claims(gold_docs: Mapping[str, Document], preds: Mapping[str, Document]) -> dict:
+    """``summary`` (exact), ``relaxed``, and ``per_document`` (exact) claim scores."""
+    out = {}
+    per_document = {}
+    for variant in VARIANTS:
+        total = _Tally()
+        for doc_id in sorted(gold_docs):
+            t = _score_document(gold_docs[doc_id], preds[doc_id], variant == "relaxed")
+            total.add(t)
+            if variant == "exact":
+                per_document[doc_id] = t.as_dict()
+        out[variant] = total.as_dict()
+    return {"summary": out["exact"], "relaxed": out["relaxed"], "per_document": per_document}
