@@ -105,3 +105,44 @@ def score_claims(gold_docs: Mapping[str, Document], preds: Mapping[str, Document
                 per_document[doc_id] = t.as_dict()
         out[variant] = total.as_dict()
     return {"summary": out["exact"], "relaxed": out["relaxed"], "per_document": per_document}
+
+
+def claim_rows(doc: Document) -> list[dict]:
+    """One row per claim, in text order: what a reader compares across sources."""
+    spans = doc.span_by_id()
+    rows = []
+    for c in sorted(doc.claims, key=lambda c: spans[c.quantity].start):
+        rows.append({"claim": c.id, "quantity": spans[c.quantity].text, "range": _range(c),
+                     "source": spans[c.source].text if c.source else "",
+                     "date": spans[c.date].text if c.date else "", "date_value": c.date_value or "",
+                     "offset": spans[c.quantity].start})
+    return rows
+
+
+def _fmt(v) -> str:
+    return "" if v is None else f"{v:,}" if isinstance(v, int) or float(v).is_integer() else f"{v:,}"
+
+
+def _range(c: Claim) -> str:
+    approx = "~" if c.approximate else ""
+    if c.low is None and c.high is None:
+        return "?"
+    if c.low == c.high:
+        return f"{approx}{_fmt(c.low)}"
+    if c.low is None:
+        return f"{approx}<= {_fmt(c.high)}"
+    if c.high is None:
+        return f"{approx}>= {_fmt(c.low)}"
+    return f"{approx}{_fmt(c.low)}..{_fmt(c.high)}"
+
+
+def format_claims(doc: Document) -> str:
+    rows = claim_rows(doc)
+    head = ("quantity", "range", "source", "date", "ISO date")
+    keys = ("quantity", "range", "source", "date", "date_value")
+    widths = [max([len(h)] + [len(r[k]) for r in rows]) for h, k in zip(head, keys)]
+    lines = [f"{doc.id} (published {doc.published or 'unknown'}): {len(rows)} claims", "",
+             "  ".join(h.ljust(w) for h, w in zip(head, widths)),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(r[k].ljust(w) for k, w in zip(keys, widths)).rstrip() for r in rows]
+    return "\n".join(lines)

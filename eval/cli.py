@@ -147,6 +147,42 @@ def _add_leaderboard_parser(sub) -> None:
     p.set_defaults(func=command)
 
 
+def _cmd_claims(args) -> int:
+    from eval.claims import format_claims
+    from eval.goldset import load_goldset
+
+    gold = load_goldset()
+    if args.doc not in gold.documents:
+        import difflib
+
+        close = difflib.get_close_matches(args.doc, gold.documents, n=1, cutoff=0.3)
+        matches = [d for d in gold.documents if d.startswith(args.doc)]
+        if len(matches) == 1:
+            args.doc = matches[0]
+        else:
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise TroopclaimsError(f"unknown document {args.doc!r}{hint} (known: {', '.join(sorted(gold.documents))})")
+    if any((args.extractor, args.spacy, args.predictions, args.command)):
+        preds, _ = _source_from_args(args).predictions(gold.documents, gold.sentences, args.timeout)
+        doc = preds[args.doc]
+        doc = type(doc)(doc.id, doc.text, doc.spans, doc.claims, gold.documents[args.doc].published)
+    else:
+        doc = gold.documents[args.doc]
+    print(format_claims(doc))
+    return 0
+
+
+def _add_claims_parser(sub) -> None:
+    p = sub.add_parser("claims", help="list a document's claims: quantity, range, source, date",
+                       description="List the claims of one document as a table (quantity, normalized range, "
+                                   "source, date and its ISO value), from the gold or from an extractor, so "
+                                   "conflicting estimates stand side by side. DOC is a document id or a "
+                                   "unique prefix of one (e.g. 001).")
+    p.add_argument("doc", metavar="DOC", help="document id or unique prefix")
+    _add_source_args(p)
+    p.set_defaults(func=_cmd_claims)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="troopclaims",
@@ -166,7 +202,7 @@ def _add_ls_parser(sub) -> None:
 
 
 ADDERS = [_add_build_parser, _add_validate_parser, _add_score_parser, _add_leaderboard_parser,
-          _add_extractors_parser, _add_ls_parser]
+          _add_claims_parser, _add_extractors_parser, _add_ls_parser]
 
 
 def main(argv: list[str] | None = None) -> int:
