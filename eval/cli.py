@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from corpus.errors import TroopclaimsError
 
@@ -41,7 +42,7 @@ def _add_build_parser(sub) -> None:
 def _cmd_validate(args) -> int:
     from corpus.build import load_documents
 
-    docs = load_documents()
+    docs = load_documents(gold_dir=args.gold_dir) if args.gold_dir else load_documents()
     n_spans = sum(len(d.spans) for d in docs)
     n_claims = sum(len(d.claims) for d in docs)
     print(f"gold is valid: {len(docs)} documents, {n_spans} spans, {n_claims} claims")
@@ -54,6 +55,7 @@ def _add_validate_parser(sub) -> None:
                                    "boundaries within one sentence, no overlaps, known labels, claim "
                                    "references resolve, normalized values agree with the span text. Exits 1 "
                                    "listing each problem with doc id and span id.")
+    p.add_argument("--gold-dir", type=Path, help="validate the gold files in this folder (default: annotation/gold)")
     p.set_defaults(func=_cmd_validate)
 
 
