@@ -185,6 +185,23 @@ def _add_claims_parser(sub) -> None:
     p.set_defaults(func=_cmd_claims)
 
 
+def _cmd_agreement(args) -> int:
+    from annotation.agreement import agreement, format_agreement
+
+    print(format_agreement(*agreement(args.pass_a, args.pass_b)))
+    return 0
+
+
+def _add_agreement_parser(sub) -> None:
+    p = sub.add_parser("agreement", help="span agreement between two annotation passes",
+                       description="Compare two folders of gold-format files (two independent annotation "
+                                   "passes) with the project's span matching: exact-match and overlap F1 per "
+                                   "label, and where they differ (boundary, label, only in one pass).")
+    p.add_argument("pass_a", type=Path, help="folder of the first pass (the reference)")
+    p.add_argument("pass_b", type=Path, help="folder of the second pass")
+    p.set_defaults(func=_cmd_agreement)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="troopclaims",
@@ -204,7 +221,7 @@ def _add_ls_parser(sub) -> None:
 
 
 ADDERS = [_add_build_parser, _add_validate_parser, _add_score_parser, _add_leaderboard_parser,
-          _add_claims_parser, _add_extractors_parser, _add_ls_parser]
+          _add_claims_parser, _add_agreement_parser, _add_extractors_parser, _add_ls_parser]
 
 
 def main(argv: list[str] | None = None) -> int:

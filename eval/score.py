@@ -12,7 +12,7 @@ from .metrics import MODE, SCHEME, compare, conlleval_entities, range_entities, 
 from .project import Alignment, project
 from .result import FORMAT, library_versions
 from .sources import DEFAULT_TIMEOUT, Source
-from .spanmatch import SpanMatch, match_spans
+from corpus.spanmatch import SpanMatch, match_spans
 
 
 def evaluate(source: Source, gold: GoldSet | None = None, *, timeout: float = DEFAULT_TIMEOUT) -> dict:
