@@ -131,7 +131,10 @@ def _cmd_extractors(args) -> int:
 
 def _add_extractors_parser(sub) -> None:
     p = sub.add_parser("extractors", help="list the registered extractors",
-                       description="List registered extractor names (usable with --extractor) and their factories.")
+                       description="List the registered extractors: the versioned names that `troopclaims score "
+                                   "--extractor NAME` and the leaderboard accept, and the module:factory each "
+                                   "name loads. A changed extractor gets a new version; old names stay "
+                                   "registered so earlier results can be reproduced.")
     p.set_defaults(func=_cmd_extractors)
 
 
@@ -208,7 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="troopclaims: a benchmark for who claimed which number when. "
                     "Build and validate the dataset, score extractors, run the leaderboard, "
                     "and sync annotations with Label Studio.")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = parser.add_subparsers(dest="subcommand", metavar="COMMAND", required=True)
     for add in ADDERS:
         add(sub)
     return parser
@@ -230,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except TroopclaimsError as exc:
-        print(f"troopclaims {args.command}: error: {exc}", file=sys.stderr)
+        print(f"troopclaims {args.subcommand}: error: {exc}", file=sys.stderr)
         return 1
 
 
