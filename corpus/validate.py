@@ -90,10 +90,36 @@ def claim_problems(doc: Document) -> list[str]:
             problems.append(f"{where}: date_value {claim.date_value!r} is not ISO 8601 (YYYY, YYYY-MM or YYYY-MM-DD)")
         if claim.date_value is not None and claim.date is None:
             problems.append(f"{where}: date_value without a date span")
+        problems += _value_problems(doc, claim, by_id, where)
     if doc.claims:
         for span in doc.spans:
             if span.label == "QUANTITY" and span.id not in claimed:
                 problems.append(f"{doc.id} span {span.id} {span.text!r}: QUANTITY is in no claim")
+    return problems
+
+
+def _value_problems(doc: Document, claim, by_id, where: str) -> list[str]:
+    """Normalized values must agree with what the normalizers read from the span text.
+
+    Where a normalizer cannot read a text (an anaphoric date such as "same
+    day", resolved by the annotator) any well-formed value is accepted.
+    """
+    from .normalize import normalize_date, normalize_quantity
+
+    problems = []
+    q = by_id.get(claim.quantity)
+    if q is not None and q.label == "QUANTITY":
+        read = normalize_quantity(q.text)
+        if read is not None and (read.low, read.high, read.approximate) != (claim.low, claim.high, claim.approximate):
+            problems.append(f"{where}: values low={claim.low}, high={claim.high}, approximate={claim.approximate} "
+                            f"disagree with {q.text!r} (read as low={read.low}, high={read.high}, "
+                            f"approximate={read.approximate})")
+    d = by_id.get(claim.date) if claim.date else None
+    if d is not None and d.label == "DATE":
+        read = normalize_date(d.text, doc.published)
+        if read is not None and read != claim.date_value:
+            problems.append(f"{where}: date_value {claim.date_value!r} disagrees with {d.text!r} "
+                            f"(read as {read!r} against published {doc.published!r})")
     return problems
 
 

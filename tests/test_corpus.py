@@ -157,3 +157,36 @@ def test_malformed_gold_line_names_file_and_line(sources, texts):
                     + "\n{not json\n", encoding="utf-8")
     with pytest.raises(Exception, match=rf"{DOC}.jsonl:2: not valid JSON"):
         build(corpus, seeds_dir=seeds, gold_dir=gold, bump="minor", message="x")
+
+
+def test_claim_values_must_agree_with_the_span_text(sources, texts):
+    from corpus.types import Claim
+
+    seeds, gold, corpus = sources
+    for p in gold.glob("*.jsonl"):
+        p.unlink()
+    text = texts[DOC]
+    q = _span(text, "25-30 thousand", "QUANTITY", "T1")
+    d = _span(text, "May 18", "DATE", "T2")
+    doc = Document(DOC, text, (q, d), (Claim("C1", "T1", None, "T2", 25000, 35000, False, "2025-05-19"),),
+                   "2025-06", "test")
+    (gold / f"{DOC}.jsonl").write_text(dumps(doc), encoding="utf-8")
+    with pytest.raises(GoldError) as err:
+        build(corpus, seeds_dir=seeds, gold_dir=gold, bump="minor", message="x")
+    text_of = str(err.value)
+    assert f"{DOC} claim C1: values low=25000, high=35000, approximate=False disagree with '25-30 thousand'" in text_of
+    assert f"{DOC} claim C1: date_value '2025-05-19' disagrees with 'May 18' (read as '2025-05-18'" in text_of
+
+
+def test_claim_references_must_resolve(sources, texts):
+    from corpus.types import Claim
+
+    seeds, gold, corpus = sources
+    for p in gold.glob("*.jsonl"):
+        p.unlink()
+    text = texts[DOC]
+    q = _span(text, "CNN", "ATTRIBUTION", "T1")
+    doc = Document(DOC, text, (q,), (Claim("C1", "T1", "T9"),), None, "")
+    (gold / f"{DOC}.jsonl").write_text(dumps(doc), encoding="utf-8")
+    with pytest.raises(GoldError, match=rf"{DOC} claim C1: quantity T1 is a ATTRIBUTION span, expected QUANTITY"):
+        build(corpus, seeds_dir=seeds, gold_dir=gold, bump="minor", message="x")
