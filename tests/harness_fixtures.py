@@ -1,6 +1,7 @@
 """A small hand-made gold, built into a scratch corpus, for harness tests independent of the real gold."""
 from corpus.build import build
 from corpus.gold import dumps
+from corpus.normalize import normalize_quantity
 from corpus.types import Claim, Document, Span
 
 A, B = "000_88c46dc548cd37de", "004_cfacce3046a14ca6"
@@ -29,7 +30,9 @@ def mini_docs(texts):
             s, e = find(text, needle, occ)
             spans.append(Span(s, e, label, needle, f"T{i}"))
         quantities = [s for s in spans if s.label == "QUANTITY"]
-        claims = tuple(Claim(f"C{i}", q.id) for i, q in enumerate(quantities, 1))
+        values = [normalize_quantity(q.text) for q in quantities]
+        claims = tuple(Claim(f"C{i}", q.id, low=v.low, high=v.high, approximate=v.approximate)
+                       for i, (q, v) in enumerate(zip(quantities, values), 1))
         docs.append(Document(doc_id, text, tuple(sorted(spans)), claims, "2024-11", "test"))
     return docs
 
