@@ -38,3 +38,9 @@ def get(name: str) -> Extractor:
         raise UnknownExtractorError(f"Unknown extractor {name!r}{hint}")
     module, _, attr = REGISTRY[name].partition(":")
     return getattr(importlib.import_module(module), attr)()
+
+# Baselines (issue 5, part 1). Never remove a line: old versions stay runnable.
+register("regex.v1", "models.regex_v1:RegexExtractor")
+register("spacy-ner.v1", "models.spacy_ner:SpacyNerExtractor")
+register("spacy-rules.v1", "models.spacy_rules:SpacyRulesExtractor")
+register("libs.v1", "models.libs_v1:LibsExtractor")

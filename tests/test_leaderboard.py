@@ -1,0 +1,90 @@
+"""The leaderboard: bootstrap arithmetic, ranking, files written, and the README table kept in sync."""
+import csv
+
+import numpy as np
+import pytest
+
+from eval import bootstrap
+from eval.leaderboard import END, START, rank, render_markdown, run_leaderboard, update_readme
+
+
+def _record(name, per_sentence, f1):
+    labels = {label: {"f1": f1, "precision": f1, "recall": f1, "support": 1, "tp": 0, "fp": 0, "fn": 0}
+              for label in ("QUANTITY", "ATTRIBUTION", "DATE")}
+    return {"extractor": {"name": name, "kind": "python", "version": None},
+            "dataset": {"version": "1.0.0", "fingerprint": "sha256:" + "0" * 64},
+            "scores": {"seqeval_strict": {"labels": labels, "micro": labels["QUANTITY"]}},
+            "per_sentence": {"labels": ["QUANTITY", "ATTRIBUTION", "DATE"],
+                             "ids": [f"d{i % 2}-{i:03d}" for i in range(len(per_sentence))],
+                             "tp_fp_fn": per_sentence}}
+
+
+def test_bootstrap_is_seeded_and_brackets_the_point_estimate():
+    rng = np.random.default_rng(1)
+    per_sentence = rng.integers(0, 3, size=(60, 9)).tolist()
+    counts = bootstrap.unit_counts(per_sentence, [f"d-{i}" for i in range(60)], "sentences")
+    idx = bootstrap.draws(60, 500, 7)
+    assert np.array_equal(idx, bootstrap.draws(60, 500, 7))
+    _, micro = bootstrap.replicate_f1(counts, idx)
+    summed = counts.sum(axis=(0, 1))
+    point = 2 * summed[0] / (2 * summed[0] + summed[1] + summed[2])
+    ci = bootstrap.interval(micro)
+    assert ci.low < point < ci.high
+
+
+def test_documents_as_units_sum_their_sentences():
+    per_sentence = [[1, 0, 0] * 3, [0, 1, 0] * 3, [0, 0, 1] * 3]
+    counts = bootstrap.unit_counts(per_sentence, ["a-000", "a-001", "b-000"], "documents")
+    assert counts.shape == (2, 3, 3) and counts[0, 0].tolist() == [1, 1, 0] and counts[1, 0].tolist() == [0, 0, 1]
+
+
+def test_ranking_and_paired_test():
+    good = [[1, 0, 0] * 3] * 20
+    bad = [[0, 1, 1] * 3] * 10 + [[1, 0, 0] * 3] * 10
+    rows = rank([_record("bad", bad, 0.5), _record("good", good, 1.0), _record("same", good, 1.0)],
+                samples=200, seed=1, unit="sentences")
+    assert [r.name for r in rows] == ["good", "same", "bad"]
+    assert rows[0].p_vs_best is None and rows[1].p_vs_best == 1.0 and rows[2].p_vs_best == 0.0
+    table = render_markdown(rows, "1.0.0", "sha256:" + "0" * 64, "sentences", 200, 1)
+    assert "| 1 | `good` |" in table and "| best |" in table
+
+
+@pytest.fixture(scope="module")
+def board(tmp_path_factory):
+    out = tmp_path_factory.mktemp("board")
+    rows = run_leaderboard([], out, samples=200, progress=False)
+    return out, rows
+
+
+def test_leaderboard_runs_every_registered_extractor_and_writes_its_folder(board):
+    from models.registry import names
+
+    out, rows = board
+    assert sorted(r.name for r in rows) == names()
+    for name in names():
+        assert (out / "results" / f"{name}.json").exists() and (out / "errors" / f"{name}.html").exists()
+    with open(out / "leaderboard.csv", encoding="utf-8") as f:
+        table = list(csv.DictReader(f))
+    assert [r["extractor"] for r in table] == [r.name for r in rows]
+    assert all(float(r["micro_f1_low"]) <= float(r["micro_f1"]) <= float(r["micro_f1_high"]) for r in table)
+    assert (out / "leaderboard.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_readme_table_is_the_generated_one(board, tmp_path):
+    from corpus.paths import ROOT
+
+    out, _ = board
+    generated = run_leaderboard([], tmp_path / "again", progress=False)  # the README uses the default samples
+    table = (tmp_path / "again" / "leaderboard.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    current = readme[readme.index(START) + len(START):readme.index(END)]
+    assert current.strip() == table.strip(), "README's leaderboard is stale: run `troopclaims leaderboard`"
+    del generated
+
+
+def test_update_readme_replaces_only_between_markers(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{START}\nold\n{END}\noutro\n", encoding="utf-8")
+    assert update_readme("| new |\n", readme)
+    assert readme.read_text(encoding="utf-8") == f"intro\n{START}\n| new |\n{END}\noutro\n"
+    assert not update_readme("| new |\n", readme)
