@@ -40,3 +40,22 @@ def format_agreement(total: SpanMatch, per_doc: dict[str, SpanMatch]) -> str:
     for doc_id, m in per_doc.items():
         lines.append(f"| `{doc_id}` | {m.overall['strict'].f1:.3f} | {m.overall['ent_type'].f1:.3f} |")
     return "\n".join(lines)
+
+
+def disagreements(pass_a: Path, pass_b: Path) -> list[str]:
+    """One line per span the passes do not share exactly, with its sentence context, for adjudication."""
+    from corpus.spanmatch import pair_spans
+
+    texts = load_seeds()
+    a, b = read_gold(texts, pass_a), read_gold(texts, pass_b)
+    lines = []
+    for doc_id, text in texts.items():
+        for ga, gb, kind in pair_spans(a[doc_id].spans, b[doc_id].spans):
+            if kind == "same":
+                continue
+            anchor = ga or gb
+            lo = max(text.rfind("\n", 0, anchor.start), text.rfind(". ", 0, anchor.start)) + 1
+            context = text[lo:anchor.end + 40].split("\n")[0].strip()
+            show = lambda s: f"{s.label} [{s.start}, {s.end}) {s.text!r}" if s else "-"  # noqa: E731
+            lines.append(f"{doc_id} {kind:<13} A: {show(ga):<55} B: {show(gb):<55} | {context}")
+    return lines

@@ -157,16 +157,11 @@ def _cmd_claims(args) -> int:
     from eval.goldset import load_goldset
 
     gold = load_goldset()
-    if args.doc not in gold.documents:
-        import difflib
-
-        close = difflib.get_close_matches(args.doc, gold.documents, n=1, cutoff=0.3)
-        matches = [d for d in gold.documents if d.startswith(args.doc)]
-        if len(matches) == 1:
-            args.doc = matches[0]
-        else:
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise TroopclaimsError(f"unknown document {args.doc!r}{hint} (known: {', '.join(sorted(gold.documents))})")
+    matches = [d for d in gold.documents if d.startswith(args.doc)]
+    if len(matches) != 1:
+        raise TroopclaimsError(f"{args.doc!r} names {len(matches)} documents; give a document id or a unique "
+                               f"prefix of one: {', '.join(sorted(gold.documents))}")
+    args.doc = matches[0]
     if any((args.extractor, args.spacy, args.predictions, args.command)):
         preds, _ = _source_from_args(args).predictions(gold.documents, gold.sentences, args.timeout)
         doc = preds[args.doc]
@@ -189,9 +184,11 @@ def _add_claims_parser(sub) -> None:
 
 
 def _cmd_agreement(args) -> int:
-    from annotation.agreement import agreement, format_agreement
+    from annotation.agreement import agreement, disagreements, format_agreement
 
     print(format_agreement(*agreement(args.pass_a, args.pass_b)))
+    if args.list:
+        print("\n" + "\n".join(disagreements(args.pass_a, args.pass_b)))
     return 0
 
 
@@ -202,6 +199,7 @@ def _add_agreement_parser(sub) -> None:
                                    "label, and where they differ (boundary, label, only in one pass).")
     p.add_argument("pass_a", type=Path, help="folder of the first pass (the reference)")
     p.add_argument("pass_b", type=Path, help="folder of the second pass")
+    p.add_argument("--list", action="store_true", help="also list every span the passes do not share, in context")
     p.set_defaults(func=_cmd_agreement)
 
 
