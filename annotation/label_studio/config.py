@@ -1,0 +1,74 @@
+"""The Label Studio labeling config, generated from corpus.labels.LABELS so the UI never drifts from the contract.
+
+Names here are the contract with convert.py: a span is a region of the
+``label`` control on the ``text`` object; a claim lives on its QUANTITY
+region as per-region values plus relations to its source and date.
+
+The normalized numbers are TextAreas, not Number tags: a cleared Number
+input stores 0, so "no lower bound" (None) could never be restored, and
+free text keeps decimals such as 1.5 exact. convert.py parses them.
+"""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from corpus.labels import LABELS
+
+CONFIG_PATH = Path(__file__).with_name("config.xml")
+
+TEXT = "text"  # the <Text> object; task data key of the article text too
+LABEL = "label"  # the <Labels> control
+# Relation label by the label of the span a QUANTITY links to.
+RELATION_BY_LABEL = {"ATTRIBUTION": "source", "DATE": "date"}
+# Per-region controls on QUANTITY regions: name -> placeholder shown to the annotator.
+TEXT_FIELDS = {
+    "claim_id": "claim id, e.g. C3 (leave empty: the next free id is assigned on pull)",
+    "low": "low: number or empty for none (25000, 1.5e6)",
+    "high": "high: number or empty for none",
+    "date_value": "date_value: ISO date of the linked DATE (2024, 2024-10, 2024-10-31) or empty",
+}
+APPROXIMATE = "approximate"  # the Choices control and its single choice
+CLAIM_CONTROLS = (*TEXT_FIELDS, APPROXIMATE)
+TASK_DATA_KEYS = ("text", "doc_id", "published", "published_note")
+
+_COLORS = {"QUANTITY": "#1f77b4", "ATTRIBUTION": "#2ca02c", "DATE": "#ff7f0e"}
+
+
+def _el(parent: ET.Element, tag: str, **attrs: str) -> ET.Element:
+    return ET.SubElement(parent, tag, attrs)
+
+
+def label_config(labels: tuple[str, ...] = LABELS) -> str:
+    """The labeling config XML: text with its whitespace kept, the span labels, claim relations and values."""
+    missing = set(RELATION_BY_LABEL) - set(labels)
+    if missing or "QUANTITY" not in labels:
+        raise ValueError(f"labels {labels} lack QUANTITY or a relation target {sorted(missing)}")
+    root = ET.Element("View")
+    _el(root, "Header", value="$doc_id", size="5")
+    _el(root, "Header", value="published: $published ($published_note)", size="6")
+    spans = _el(root, "Labels", name=LABEL, toName=TEXT)
+    for label in labels:
+        _el(spans, "Label", value=label, background=_COLORS.get(label, "#7f7f7f"))
+    relations = _el(root, "Relations")
+    for rel in RELATION_BY_LABEL.values():
+        _el(relations, "Relation", value=rel)
+    # Newlines and runs of spaces render as in the seed, so what is seen is what the offsets count.
+    _el(_el(root, "View", style="white-space: pre-wrap"), "Text", name=TEXT, value=f"${TEXT}",
+        saveTextResult="yes")
+    claim = _el(root, "View", visibleWhen="region-selected", whenLabelValue="QUANTITY")
+    _el(claim, "Header", value="Claim of the selected QUANTITY (link its source and date with relations "
+                              "labelled source / date)", size="6")
+    for name, placeholder in TEXT_FIELDS.items():
+        _el(claim, "TextArea", name=name, toName=TEXT, perRegion="true", whenLabelValue="QUANTITY",
+            editable="true", maxSubmissions="1", rows="1", placeholder=placeholder)
+    approx = _el(claim, "Choices", name=APPROXIMATE, toName=TEXT, perRegion="true",
+                 whenLabelValue="QUANTITY", choice="multiple", showInline="true")
+    _el(approx, "Choice", value=APPROXIMATE)
+    ET.indent(root, space="  ")
+    return ET.tostring(root, encoding="unicode") + "\n"
+
+
+def write_config(path: Path = CONFIG_PATH) -> None:
+    """Regenerate config.xml (a test keeps it equal to label_config())."""
+    path.write_text(label_config(), encoding="utf-8")
