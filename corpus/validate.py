@@ -65,8 +65,12 @@ def claim_problems(doc: Document) -> list[str]:
     by_id = doc.span_by_id()
     problems = []
     claimed: dict[str, str] = {}
+    claim_ids: set[str] = set()
     for claim in doc.claims:
         where = f"{doc.id} claim {claim.id}"
+        if claim.id in claim_ids:
+            problems.append(f"{where}: duplicate claim id")
+        claim_ids.add(claim.id)
         for field, label in (("quantity", "QUANTITY"), ("source", "ATTRIBUTION"), ("date", "DATE")):
             ref = getattr(claim, field)
             if ref is None:
