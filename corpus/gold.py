@@ -56,17 +56,22 @@ def _check_keys(record: dict, expected: set[str], where: str) -> None:
                           f"missing {sorted(missing)}, unexpected {sorted(extra)}")
 
 
+def jsonl_records(lines: Iterable[str], name: str, error: type[Exception] = FormatError):
+    """``(where, record)`` for each non-blank JSON line; ``where`` is ``name:line`` for error messages."""
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"{name}:{lineno}"
+        try:
+            yield where, json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise error(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+
+
 def loads(content: str, text: str, source: str = "<gold>") -> Document:
     """Parse one gold file; ``text`` is the seed text the offsets point into."""
     doc_record, spans, claims = None, [], []
-    for lineno, line in enumerate(content.splitlines(), 1):
-        where = f"{source}:{lineno}"
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise FormatError(f"{where}: not valid JSON ({exc.msg})") from None
+    for where, record in jsonl_records(content.splitlines(), source):
         kind = record.get("kind") if isinstance(record, dict) else None
         if kind == "document":
             _check_keys(record, DOC_KEYS, where)

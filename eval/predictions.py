@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from corpus.errors import FormatError
+from corpus.gold import jsonl_records
 from corpus.labels import LABELS
 from corpus.types import Claim, Document, Span
 
@@ -146,14 +147,7 @@ def _read_text(path) -> str:
 
 def parse_jsonl_lines(lines: Iterable[str], texts: Mapping[str, str], name: str) -> dict[str, Document]:
     out: dict[str, Document] = {}
-    for lineno, line in enumerate(lines, 1):
-        where = f"{name}:{lineno}"
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise PredictionError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+    for where, record in jsonl_records(lines, name, PredictionError):
         if not isinstance(record, dict) or "doc_id" not in record:
             raise PredictionError(f"{where}: expected an object with 'doc_id' and 'spans'")
         unknown = set(record) - {"doc_id", "spans", "claims"}
