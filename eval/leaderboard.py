@@ -161,7 +161,7 @@ def plot(rows: list[Row], path: Path, version: str) -> None:
         x = np.arange(len(groups)) + (i - (len(rows) - 1) / 2) * width
         ax.bar(x, vals, width, yerr=err, capsize=3, label=r.name)
     ax.set_xticks(np.arange(len(groups)), groups)
-    ax.set_ylim(0, 1)
+    ax.set_ylim(0, 1.05)
     ax.set_ylabel("strict F1 (95% bootstrap CI)")
     ax.set_title(f"troopclaims {version}: span F1 by label")
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
