@@ -388,3 +388,19 @@ def test_not_a_result_record_is_refused(tmp_path):
     (tmp_path / "x.json").write_text('{"format": "other"}', encoding="utf-8")
     with pytest.raises(FormatError, match=r"x.json: not a troopclaims result record \(format 'other'"):
         load_result(tmp_path / "x.json")
+
+
+def test_scoring_refuses_data_no_changelog_entry_describes(tmp_path):
+    import shutil
+
+    from corpus.errors import TroopclaimsError
+    from corpus.paths import CORPUS_DIR
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS_DIR / "data", corpus / "data")
+    shutil.copy(CORPUS_DIR / "CHANGELOG.md", corpus / "CHANGELOG.md")
+    assert load_goldset(corpus).version
+    parquet = next((corpus / "data" / "documents").glob("*.parquet"))
+    parquet.write_bytes(parquet.read_bytes() + b"\0")
+    with pytest.raises(TroopclaimsError, match=r"data fingerprint sha256:\w+ is not the one recorded"):
+        load_goldset(corpus)
