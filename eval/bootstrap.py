@@ -3,13 +3,16 @@
 Units are sentences (101 in v1; the default) or documents (only five, so
 their intervals are wide); the record says which. A replicate draws units
 with replacement and recomputes F1 from the summed tp/fp/fn, so intervals
-are for corpus-level F1, not a mean of per-unit scores.
+are for corpus-level F1, not a mean of per-unit scores. NumPy is imported
+inside the functions: the CLI imports this module to build its parser.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 DEFAULT_SAMPLES = 1000
 DEFAULT_SEED = 20241029
@@ -23,6 +26,8 @@ class Interval:
 
 def _f1(counts: np.ndarray) -> np.ndarray:
     """F1 from [..., 3] arrays of (tp, fp, fn)."""
+    import numpy as np
+
     tp, fp, fn = counts[..., 0], counts[..., 1], counts[..., 2]
     denom = 2 * tp + fp + fn
     return np.divide(2 * tp, denom, out=np.zeros_like(denom, dtype=float), where=denom > 0)
@@ -30,6 +35,8 @@ def _f1(counts: np.ndarray) -> np.ndarray:
 
 def unit_counts(per_sentence: list[list[int]], ids: list[str], unit: str) -> np.ndarray:
     """[units, labels, 3] counts; documents sum their sentences."""
+    import numpy as np
+
     arr = np.asarray(per_sentence, dtype=np.int64).reshape(len(per_sentence), -1, 3)
     if unit == "sentences":
         return arr
@@ -45,6 +52,8 @@ def unit_counts(per_sentence: list[list[int]], ids: list[str], unit: str) -> np.
 
 def draws(n_units: int, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED) -> np.ndarray:
     """The same resampled unit indices for every system, so comparisons are paired."""
+    import numpy as np
+
     return np.random.default_rng(seed).integers(0, n_units, size=(samples, n_units))
 
 
@@ -55,10 +64,14 @@ def replicate_f1(counts: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.nd
 
 
 def interval(values: np.ndarray, level: float = 0.95) -> Interval:
+    import numpy as np
+
     lo, hi = np.quantile(values, [(1 - level) / 2, 1 - (1 - level) / 2])
     return Interval(float(lo), float(hi))
 
 
 def paired_p_value(system: np.ndarray, best: np.ndarray) -> float:
     """One-sided paired bootstrap: the share of replicates where the system is at least as good as the best."""
+    import numpy as np
+
     return float(np.mean(system >= best))

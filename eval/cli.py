@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from corpus.errors import TroopclaimsError
@@ -164,8 +165,7 @@ def _cmd_claims(args) -> int:
     args.doc = matches[0]
     if any((args.extractor, args.spacy, args.predictions, args.command)):
         preds, _ = _source_from_args(args).predictions(gold.documents, gold.sentences, args.timeout)
-        doc = preds[args.doc]
-        doc = type(doc)(doc.id, doc.text, doc.spans, doc.claims, gold.documents[args.doc].published)
+        doc = replace(preds[args.doc], published=gold.documents[args.doc].published)
     else:
         doc = gold.documents[args.doc]
     print(format_claims(doc))
