@@ -142,7 +142,7 @@ def format_claims(doc: Document) -> str:
     keys = ("quantity", "range", "source", "date", "date_value")
     widths = [max([len(h)] + [len(r[k]) for r in rows]) for h, k in zip(head, keys)]
     lines = [f"{doc.id} (published {doc.published or 'unknown'}): {len(rows)} claims", "",
-             "  ".join(h.ljust(w) for h, w in zip(head, widths)),
+             "  ".join(h.ljust(w) for h, w in zip(head, widths)).rstrip(),
              "  ".join("-" * w for w in widths)]
     lines += ["  ".join(r[k].ljust(w) for k, w in zip(keys, widths)).rstrip() for r in rows]
     return "\n".join(lines)
