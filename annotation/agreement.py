@@ -6,20 +6,30 @@ same label, overlapping boundaries.
 """
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from corpus.gold import read_gold
 from corpus.labels import LABELS
 from corpus.seeds import load_seeds
 from corpus.spanmatch import SpanMatch, match_spans
+from corpus.types import Document
 
 
-def agreement(pass_a: Path, pass_b: Path) -> tuple[SpanMatch, dict[str, SpanMatch]]:
-    """Overall and per-document span matching of pass B against pass A."""
+Passes = tuple[dict[str, Document], dict[str, Document]]
+
+
+def read_passes(pass_a: Path, pass_b: Path) -> Passes:
+    """Both passes' documents by id, over the same seeds."""
     texts = load_seeds()
-    a, b = read_gold(texts, pass_a), read_gold(texts, pass_b)
+    return read_gold(texts, pass_a), read_gold(texts, pass_b)
+
+
+def agreement(passes: Passes) -> tuple[SpanMatch, dict[str, SpanMatch]]:
+    """Overall and per-document span matching of pass B against pass A."""
+    a, b = passes
     total, per_doc = SpanMatch(), {}
-    for doc_id in texts:
+    for doc_id in a:
         per_doc[doc_id] = match_spans(a[doc_id].spans, b[doc_id].spans)
         total.add(per_doc[doc_id])
     return total, per_doc
@@ -42,14 +52,14 @@ def format_agreement(total: SpanMatch, per_doc: dict[str, SpanMatch]) -> str:
     return "\n".join(lines)
 
 
-def disagreements(pass_a: Path, pass_b: Path) -> list[str]:
+def disagreements(passes: Passes) -> list[str]:
     """One line per span the passes do not share exactly, with its sentence context, for adjudication."""
     from corpus.spanmatch import pair_spans
 
-    texts = load_seeds()
-    a, b = read_gold(texts, pass_a), read_gold(texts, pass_b)
+    a, b = passes
     lines = []
-    for doc_id, text in texts.items():
+    for doc_id in a:
+        text = a[doc_id].text
         for ga, gb, kind in pair_spans(a[doc_id].spans, b[doc_id].spans):
             if kind == "same":
                 continue
@@ -59,3 +69,54 @@ def disagreements(pass_a: Path, pass_b: Path) -> list[str]:
             show = lambda s: f"{s.label} [{s.start}, {s.end}) {s.text!r}" if s else "-"  # noqa: E731
             lines.append(f"{doc_id} {kind:<13} A: {show(ga):<55} B: {show(gb):<55} | {context}")
     return lines
+
+
+CLAIM_FIELDS = ("source", "date", "low", "high", "approximate", "date_value")
+
+
+def _claim_views(doc: Document) -> dict[tuple[int, int], dict]:
+    """Claims keyed by their QUANTITY's offsets, links as offsets: ids differ between passes, text does not."""
+    spans = doc.span_by_id()
+    where = lambda ref: (spans[ref].start, spans[ref].end, spans[ref].text) if ref in spans else None  # noqa: E731
+    views = {}
+    for c in doc.claims:
+        q = spans.get(c.quantity)
+        if q is not None:
+            views[(q.start, q.end)] = {"quantity": q.text, "source": where(c.source), "date": where(c.date),
+                                       "low": c.low, "high": c.high, "approximate": c.approximate,
+                                       "date_value": c.date_value}
+    return views
+
+
+def claim_agreement(passes: Passes) -> tuple[int, int, Counter, list[str]]:
+    """(claims of A, claims of B identical to them, differing fields counted, one line per difference).
+
+    A claim of A is identical in B when B has a claim on the same QUANTITY
+    span with the same source and date spans and the same normalized values.
+    Publication dates that differ get a line too (they anchor relative dates).
+    """
+    a, b = passes
+    total, same, fields, lines = 0, 0, Counter(), []
+    for doc_id in a:
+        if a[doc_id].published != b[doc_id].published:
+            lines.append(f"{doc_id} published      A: {a[doc_id].published}  B: {b[doc_id].published}")
+        va, vb = _claim_views(a[doc_id]), _claim_views(b[doc_id])
+        for key, ca in va.items():
+            total += 1
+            cb = vb.get(key)
+            if cb is None:
+                fields["no claim"] += 1
+                lines.append(f"{doc_id} claim {ca['quantity']!r}: no claim on this quantity in B")
+                continue
+            differ = [f for f in CLAIM_FIELDS if ca[f] != cb[f]]
+            same += not differ
+            fields.update(differ)
+            for f in differ:
+                show = lambda v: v[2] if isinstance(v, tuple) else v  # noqa: E731
+                lines.append(f"{doc_id} claim {ca['quantity']!r} {f:<12} A: {show(ca[f])!r}  B: {show(cb[f])!r}")
+    return total, same, fields, lines
+
+
+def format_claim_agreement(total: int, same: int, fields: Counter) -> str:
+    differ = ", ".join(f"{f} {n}" for f, n in sorted(fields.items())) or "none"
+    return f"Claims: {same} of {total} identical (quantity, source and date spans, values); differing fields: {differ}"

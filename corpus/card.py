@@ -134,8 +134,11 @@ requesters and are kept byte for byte in `seeds/`, with their sha256 in
 `seeds/SHA256SUMS`; the document id is the file name without `.txt`. The
 texts carry no publication dates: each document's `published` value was
 inferred from its content, with the reasoning in its gold file. Gold spans
-and claims were annotated by hand in two independent passes and adjudicated
-(`annotation/AGREEMENT.md`).
+and claims were annotated by careful reading in independent passes (model
+annotator sessions working from the written guidelines or from the label
+contract alone), compared with the project's span matching and adjudicated
+case by case; `annotation/AGREEMENT.md` gives the agreement figures and every
+decision.
 
 ## License
 

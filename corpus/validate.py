@@ -5,8 +5,10 @@ from .labels import LABELS
 from .tokenize import Sentence, sentences
 from .types import Document
 
-# LABELS.md: a span never starts with these words nor ends with punctuation.
-FORBIDDEN_FIRST = {"the", "a", "an", "this", "these", "on", "in", "since", "by", "at", "towards", "according"}
+# LABELS.md (and GUIDELINES.md §1.5): a span never starts with these words nor ends with punctuation.
+# "from" is left out: "from 10,000 to 12,000" is a range that may start a QUANTITY.
+FORBIDDEN_FIRST = {"the", "a", "an", "this", "these", "on", "in", "since", "by", "at", "towards", "according",
+                   "per", "during", "within"}
 TRAILING_PUNCT = set(".,;:!?\"'“”‘’()[]-—–")
 
 

@@ -184,11 +184,15 @@ def _add_claims_parser(sub) -> None:
 
 
 def _cmd_agreement(args) -> int:
-    from annotation.agreement import agreement, disagreements, format_agreement
+    from annotation.agreement import (agreement, claim_agreement, disagreements, format_agreement,
+                                      format_claim_agreement, read_passes)
 
-    print(format_agreement(*agreement(args.pass_a, args.pass_b)))
+    passes = read_passes(args.pass_a, args.pass_b)
+    total, same, fields, claim_lines = claim_agreement(passes)
+    print(format_agreement(*agreement(passes)))
+    print("\n" + format_claim_agreement(total, same, fields))
     if args.list:
-        print("\n" + "\n".join(disagreements(args.pass_a, args.pass_b)))
+        print("\n" + "\n".join(disagreements(passes) + claim_lines))
     return 0
 
 
@@ -196,7 +200,8 @@ def _add_agreement_parser(sub) -> None:
     p = sub.add_parser("agreement", help="span agreement between two annotation passes",
                        description="Compare two folders of gold-format files (two independent annotation "
                                    "passes) with the project's span matching: exact-match and overlap F1 per "
-                                   "label, and where they differ (boundary, label, only in one pass).")
+                                   "label, and where they differ (boundary, label, only in one pass); then "
+                                   "how many claims are identical (same links and values) and which fields differ.")
     p.add_argument("pass_a", type=Path, help="folder of the first pass (the reference)")
     p.add_argument("pass_b", type=Path, help="folder of the second pass")
     p.add_argument("--list", action="store_true", help="also list every span the passes do not share, in context")

@@ -27,8 +27,13 @@ def format_record(record: dict) -> str:
         lines.append(f"{scheme:<10}{c['correct']:>9}{c['incorrect']:>10}{c['partial']:>9}{c['missed']:>8}"
                      f"{c['spurious']:>9}{c['f1']:>8.3f}")
     if sc.get("claims"):
-        c = sc["claims"]
-        lines += ["", "claims: " + ", ".join(f"{k} {v:.3f}" for k, v in c.get("summary", {}).items())]
+        c = sc["claims"]["summary"]
+        lines += ["", f"claims (quantity matched exactly): {c['matched']} of {c['gold']} gold, {c['predicted']} "
+                      f"predicted; precision {c['precision']:.3f}, recall {c['recall']:.3f}, f1 {c['f1']:.3f}, "
+                      f"full f1 {c['full_f1']:.3f}"]
+        if c["matched"]:
+            lines.append(f"on matched claims: source {c['source_accuracy']:.3f}, date {c['date_accuracy']:.3f}, "
+                         f"value {c['value_accuracy']:.3f}, ISO date {c['date_value_accuracy']:.3f}")
     a = record["alignment"]
     lines.append("")
     lines.append(f"alignment: {a['predicted']} predicted spans; {a['snapped']} widened to token boundaries, "
