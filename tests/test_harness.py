@@ -142,6 +142,7 @@ def test_hand_built_cases_equal_a_direct_seqeval_call():
 tags = st.sampled_from(TAGS)
 
 
+@pytest.mark.filterwarnings("ignore:Mean of empty slice", "ignore:invalid value encountered")  # inside seqeval's report
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.integers(1, 8), min_size=1, max_size=5).flatmap(
     lambda lens: st.tuples(*[st.tuples(st.lists(tags, min_size=n, max_size=n), st.lists(tags, min_size=n, max_size=n))

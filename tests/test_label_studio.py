@@ -83,6 +83,11 @@ def test_config_follows_the_label_list():
     controls = [e for e in root.iter() if e.get("perRegion") == "true"]
     assert tuple(e.get("name") for e in controls) == CLAIM_CONTROLS
     assert {(e.get("toName"), e.get("whenLabelValue")) for e in controls} == {("text", "QUANTITY")}
+    claim_view = next(v for v in root.iter("View") if v.get("visibleWhen") == "region-selected")
+    children = list(claim_view)
+    for i, e in enumerate(children):  # a filled box shows no placeholder: a heading must name it
+        if e.tag == "TextArea":
+            assert children[i - 1].tag == "Header" and children[i - 1].get("value"), e.get("name")
 
 
 def _round_trip(docs, texts):

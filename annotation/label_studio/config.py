@@ -21,12 +21,13 @@ TEXT = "text"  # the <Text> object; task data key of the article text too
 LABEL = "label"  # the <Labels> control
 # Relation label by the label of the span a QUANTITY links to.
 RELATION_BY_LABEL = {"ATTRIBUTION": "source", "DATE": "date"}
-# Per-region controls on QUANTITY regions: name -> placeholder shown to the annotator.
+# Per-region controls on QUANTITY regions: name -> (heading, placeholder). A filled box no longer shows
+# its placeholder, so each box has a heading saying which value it holds.
 TEXT_FIELDS = {
-    "claim_id": "claim id, e.g. C3 (leave empty: the next free id is assigned on pull)",
-    "low": "low: number or empty for none (25000, 1.5e6)",
-    "high": "high: number or empty for none",
-    "date_value": "date_value: ISO date of the linked DATE (2024, 2024-10, 2024-10-31) or empty",
+    "claim_id": ("claim id", "e.g. C3 (leave empty: the next free id is assigned on pull)"),
+    "low": ("low", "number, or empty for no lower bound (25000, 1.5e6)"),
+    "high": ("high", "number, or empty for no upper bound"),
+    "date_value": ("date value", "ISO date of the linked DATE (2024, 2024-10, 2024-10-31), or empty"),
 }
 APPROXIMATE = "approximate"  # the Choices control and its single choice
 CLAIM_CONTROLS = (*TEXT_FIELDS, APPROXIMATE)
@@ -59,7 +60,8 @@ def label_config(labels: tuple[str, ...] = LABELS) -> str:
     claim = _el(root, "View", visibleWhen="region-selected", whenLabelValue="QUANTITY")
     _el(claim, "Header", value="Claim of the selected QUANTITY (link its source and date with relations "
                               "labelled source / date)", size="6")
-    for name, placeholder in TEXT_FIELDS.items():
+    for name, (heading, placeholder) in TEXT_FIELDS.items():
+        _el(claim, "Header", value=heading, size="6")
         _el(claim, "TextArea", name=name, toName=TEXT, perRegion="true", whenLabelValue="QUANTITY",
             editable="true", maxSubmissions="1", rows="1", placeholder=placeholder)
     approx = _el(claim, "Choices", name=APPROXIMATE, toName=TEXT, perRegion="true",
