@@ -82,6 +82,11 @@ DOC = "000_88c46dc548cd37de"
     (lambda t: [_span(t, "CNN", "SOURCE")], r"span X1 .*'CNN': unknown label 'SOURCE'"),
     (lambda t: [Span(_span(t, "CNN", "ATTRIBUTION").start, _span(t, "CNN", "ATTRIBUTION").end,
                      "ATTRIBUTION", "BBC", "X1")], r"span X1 .*'BBC': stored text differs from the seed text 'CNN'"),
+    (lambda t: [_span(t, "the coming months", "DATE")],
+     r"span X1 .*'the coming months': starts with determiner or preposition 'the'"),
+    (lambda t: [_span(t, "during this operation", "DATE")],
+     r"span X1 .*'during this operation': starts with determiner or preposition 'during'"),
+    (lambda t: [_span(t, "CNN,", "ATTRIBUTION")], r"span X1 .*'CNN,': ends with punctuation ','"),
 ])
 def test_bad_gold_fails_the_build_naming_doc_span_and_problem(sources, texts, make_spans, message):
     seeds, gold, corpus = sources
