@@ -6,6 +6,7 @@ data, and prints it; heavy libraries are imported inside the subcommand.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -238,6 +239,9 @@ def main(argv: list[str] | None = None) -> int:
     except TroopclaimsError as exc:
         print(f"troopclaims {args.subcommand}: error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":
