@@ -77,7 +77,10 @@ CLAIM_FIELDS = ("source", "date", "low", "high", "approximate", "date_value")
 def _claim_views(doc: Document) -> dict[tuple[int, int], dict]:
     """Claims keyed by their QUANTITY's offsets, links as offsets: ids differ between passes, text does not."""
     spans = doc.span_by_id()
-    where = lambda ref: (spans[ref].start, spans[ref].end, spans[ref].text) if ref in spans else None  # noqa: E731
+
+    def where(ref):
+        return (spans[ref].start, spans[ref].end, spans[ref].text) if ref in spans else None
+
     views = {}
     for c in doc.claims:
         q = spans.get(c.quantity)
@@ -86,6 +89,11 @@ def _claim_views(doc: Document) -> dict[tuple[int, int], dict]:
                                        "low": c.low, "high": c.high, "approximate": c.approximate,
                                        "date_value": c.date_value}
     return views
+
+
+def _shown(value):
+    """A linked span by its text, a value as it is."""
+    return value[2] if isinstance(value, tuple) else value
 
 
 def claim_agreement(passes: Passes) -> tuple[int, int, Counter, list[str]]:
@@ -112,8 +120,7 @@ def claim_agreement(passes: Passes) -> tuple[int, int, Counter, list[str]]:
             same += not differ
             fields.update(differ)
             for f in differ:
-                show = lambda v: v[2] if isinstance(v, tuple) else v  # noqa: E731
-                lines.append(f"{doc_id} claim {ca['quantity']!r} {f:<12} A: {show(ca[f])!r}  B: {show(cb[f])!r}")
+                lines.append(f"{doc_id} claim {ca['quantity']!r} {f:<12} A: {_shown(ca[f])!r}  B: {_shown(cb[f])!r}")
     return total, same, fields, lines
 
 

@@ -205,7 +205,7 @@ def _add_agreement_parser(sub) -> None:
                                    "how many claims are identical (same links and values) and which fields differ.")
     p.add_argument("pass_a", type=Path, help="folder of the first pass (the reference)")
     p.add_argument("pass_b", type=Path, help="folder of the second pass")
-    p.add_argument("--list", action="store_true", help="also list every span the passes do not share, in context")
+    p.add_argument("--list", action="store_true", help="also list every span the passes do not share, in context, and every claim field that differs")
     p.set_defaults(func=_cmd_agreement)
 
 
