@@ -21,3 +21,7 @@ class GoldError(TroopclaimsError):
 
 class FormatError(TroopclaimsError):
     """A file does not have the expected format; the message names file and line."""
+
+
+class PredictionError(FormatError):
+    """Predictions that cannot be scored as given."""

@@ -81,6 +81,10 @@ class SpanMatch:
             for counts in (self.overall[scheme], self.labels[label][scheme]):
                 setattr(counts, outcome, getattr(counts, outcome) + 1)
 
+    def count_spurious(self, label: str) -> None:
+        """A prediction with no place in the text (a string an LLM made up): spurious in every scheme."""
+        self._count(label, ("spurious",) * len(SCHEMES))
+
     def add(self, other: SpanMatch) -> None:
         for s in SCHEMES:
             self.overall[s].add(other.overall[s])

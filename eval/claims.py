@@ -10,7 +10,9 @@ in text order. Matched claims are then scored on:
   intervals overlap; None is an open side);
 - ``date_value_accuracy``: the ISO date equals the gold's at the gold's
   precision (``corpus.normalize.iso_matches``).
-``full_f1`` counts a claim as found only when all four are right.
+``full_f1`` counts a claim as found only when all four are right. A predicted
+claim whose quantity string is not in the text counts as predicted and never
+matches; a source or date string not in the text is a wrong link.
 """
 from __future__ import annotations
 
@@ -20,9 +22,17 @@ from corpus.normalize import iso_matches
 from corpus.types import Claim, Document, Span
 
 VARIANTS = ("exact", "relaxed")
+# A reference to no predicted span: a claim string that was not found in the text (corpus/align.py). Never right.
+_UNALIGNED = Span(-1, -1, "", "")
+
+
+def _ref(spans: dict[str, Span], ref: str | None) -> Span | None:
+    return None if ref is None else spans.get(ref, _UNALIGNED)
 
 
 def _same(a: Span | None, b: Span | None, relaxed: bool) -> bool:
+    if a is _UNALIGNED or b is _UNALIGNED:
+        return False
     if a is None or b is None:
         return a is None and b is None
     return a.overlaps(b) if relaxed else (a.start, a.end) == (b.start, b.end)
@@ -66,8 +76,8 @@ def _score_document(gold: Document, pred: Document, relaxed: bool) -> _Tally:
     t = _Tally()
     g_spans, p_spans = gold.span_by_id(), pred.span_by_id()
     g_claims = sorted(gold.claims, key=lambda c: g_spans[c.quantity].start)
-    p_claims = sorted(pred.claims, key=lambda c: p_spans[c.quantity].start)
-    t.gold, t.predicted = len(g_claims), len(p_claims)
+    t.gold, t.predicted = len(g_claims), len(pred.claims)
+    p_claims = sorted((c for c in pred.claims if c.quantity in p_spans), key=lambda c: p_spans[c.quantity].start)
     used = set()
     for pc in p_claims:
         pq = p_spans[pc.quantity]
@@ -79,8 +89,8 @@ def _score_document(gold: Document, pred: Document, relaxed: bool) -> _Tally:
         gc = g_claims[match]
         t.matched += 1
         checks = (
-            _same(g_spans.get(gc.source), p_spans.get(pc.source), relaxed),
-            _same(g_spans.get(gc.date), p_spans.get(pc.date), relaxed),
+            _same(g_spans.get(gc.source), _ref(p_spans, pc.source), relaxed),
+            _same(g_spans.get(gc.date), _ref(p_spans, pc.date), relaxed),
             _interval_ok(gc, pc, relaxed),
             iso_matches(pc.date_value, gc.date_value),
         )
@@ -110,12 +120,15 @@ def score_claims(gold_docs: Mapping[str, Document], preds: Mapping[str, Document
 def claim_rows(doc: Document) -> list[dict]:
     """One row per claim, in text order: what a reader compares across sources."""
     spans = doc.span_by_id()
+
+    def shown(ref):  # a string not found in the text has no span: say so
+        return "" if ref is None else spans[ref].text if ref in spans else f"({ref}: not in the text)"
+
     rows = []
-    for c in sorted(doc.claims, key=lambda c: spans[c.quantity].start):
-        rows.append({"claim": c.id, "quantity": spans[c.quantity].text, "range": _range(c),
-                     "source": spans[c.source].text if c.source else "",
-                     "date": spans[c.date].text if c.date else "", "date_value": c.date_value or "",
-                     "offset": spans[c.quantity].start})
+    for c in sorted(doc.claims, key=lambda c: spans[c.quantity].start if c.quantity in spans else len(doc.text)):
+        rows.append({"claim": c.id, "quantity": shown(c.quantity), "range": _range(c),
+                     "source": shown(c.source), "date": shown(c.date), "date_value": c.date_value or "",
+                     "offset": spans[c.quantity].start if c.quantity in spans else None})
     return rows
 
 

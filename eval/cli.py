@@ -68,12 +68,24 @@ def _source_from_args(args):
     if len(given) != 1:
         raise TroopclaimsError("name exactly one of --extractor, --spacy, --predictions, --command")
     if args.extractor:
-        return sources.resolve(args.extractor)
+        return sources.resolve(args.extractor, **_llm_options(args))
     if args.spacy:
         return sources.from_spacy(args.spacy, dict(kv.split("=", 1) for kv in args.label_map or []))
     if args.predictions:
         return sources.from_predictions(args.predictions, args.format)
-    return sources.from_command(args.command)
+    if args.format not in (None, "jsonl", "mentions"):
+        raise TroopclaimsError(f"--format {args.format} is for files; a command writes jsonl or mentions")
+    return sources.from_command(args.command, args.format)
+
+
+LLM_OPTIONS = ("model", "base_url", "api_key_env", "few_shot", "cache_dir", "no_cache", "concurrency",
+               "max_retries", "request_timeout")
+
+
+def _llm_options(args) -> dict:
+    """The llm.v1 flags that were given (the extractor reads the rest from the environment)."""
+    given = {k: getattr(args, k, None) for k in LLM_OPTIONS}
+    return {k: v for k, v in given.items() if v not in (None, False)}
 
 
 def _add_source_args(p, required: bool = True) -> None:
@@ -87,11 +99,29 @@ def _add_source_args(p, required: bool = True) -> None:
     g.add_argument("--predictions", metavar="FILE",
                    help="a predictions file: JSONL {doc_id, spans, claims?} per line ('-' for stdin), "
                         "a Label Studio JSON export, or CoNLL token<TAB>tag columns")
-    g.add_argument("--format", choices=("jsonl", "label-studio", "conll"),
-                   help="with --predictions: the file format (default: from the extension .jsonl/.json/.conll)")
+    g.add_argument("--format", choices=("jsonl", "mentions", "label-studio", "conll"),
+                   help="with --predictions: the file format (default: from the extension .jsonl/.json/.conll); "
+                        "with --command: what it writes (jsonl or mentions). `mentions` (spans and claims as "
+                        "strings, aligned to offsets: eval/ALIGNMENT.md) is never guessed")
     g.add_argument("--command", metavar="CMD",
                    help="an external program reading documents as JSONL {doc_id, text, published} on stdin "
                         "and writing predictions JSONL on stdout")
+    llm = p.add_argument_group("llm.v1 (an OpenAI-compatible Chat Completions server; see README 'Score an LLM')")
+    llm.add_argument("--model", help="model name (default: $OPENAI_MODEL)")
+    llm.add_argument("--base-url", metavar="URL", help="server URL, e.g. http://127.0.0.1:8000/v1 "
+                     "(default: $OPENAI_BASE_URL, else the OpenAI API)")
+    llm.add_argument("--api-key-env", metavar="VAR",
+                     help="the environment variable holding the API key (default: OPENAI_API_KEY); the key "
+                          "itself is never taken on the command line, printed or written")
+    llm.add_argument("--few-shot", metavar="FILE", type=Path,
+                     help="JSONL examples {text, answer: {mentions, claims}}; refused if a text occurs in the gold")
+    llm.add_argument("--cache-dir", metavar="DIR", type=Path,
+                     help="response cache (default: $TROOPCLAIMS_CACHE or ~/.cache/troopclaims/llm)")
+    llm.add_argument("--no-cache", action="store_true", help="neither read nor write the response cache")
+    llm.add_argument("--concurrency", type=int, metavar="N", help="requests at once (default: 4)")
+    llm.add_argument("--max-retries", type=int, metavar="N",
+                     help="retries with backoff on 429, 5xx and timeouts (default: 4)")
+    llm.add_argument("--request-timeout", type=float, metavar="SECONDS", help="per request (default: 120)")
     p.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS",
                    help="fail an extractor or command that runs longer (default: 600)")
 

@@ -49,12 +49,12 @@ def run_leaderboard(extra: list[Source] = (), out_dir: Path = DEFAULT_OUT, *, sa
     """Score every system, write the leaderboard folder, and return the ranked rows."""
     from tqdm import tqdm
 
-    from models.registry import names
+    from models.registry import offline_names
 
     from .error_report import write_error_report
 
     gold = load_goldset()
-    todo = ([from_registry(n) for n in names()] if registered else []) + list(extra)
+    todo = ([from_registry(n) for n in offline_names()] if registered else []) + list(extra)
     if not todo:
         raise ValueError("nothing to rank: no registered extractors and none given")
     out_dir = Path(out_dir)

@@ -10,14 +10,10 @@ import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from corpus.errors import FormatError
+from corpus.errors import PredictionError
 from corpus.gold import jsonl_records
 from corpus.labels import LABELS
 from corpus.types import Claim, Document, Span
-
-
-class PredictionError(FormatError):
-    """Predictions that cannot be scored as given."""
 
 
 SPAN_FIELDS = {"start", "end", "label", "text", "id"}

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from bisect import bisect_right
 
 from corpus.labels import LABELS
 from corpus.types import Document
@@ -30,14 +31,19 @@ def run(source: Source, gold: GoldSet | None = None, *,
     alignment = Alignment(repaired_tags=extras.get("repaired", 0))
     spans = SpanMatch()
     gold_ranges, pred_ranges, sentence_ids = [], [], []
+    unaligned = extras.get("unaligned", {})
+    hallucinated: set = set()  # strings not in the text, as entities that can only be false positives
     per_document = {}
     for doc_id in sorted(gold.documents):
         sents = gold.sentences[doc_id]
         pred_spans = list(preds[doc_id].spans)
+        hallucinated |= _unaligned_entities(unaligned.get(doc_id, ()), sents, len(pred_ranges))
         pred_ranges += project(doc_id, pred_spans, sents, alignment, where=source.name)
         gold_ranges += [s.entities for s in sents]
         sentence_ids += [(doc_id, s.index) for s in sents]
         doc_match = match_spans(gold.documents[doc_id].spans, pred_spans)
+        for u in unaligned.get(doc_id, ()):
+            doc_match.count_spurious(u.label)
         spans.add(doc_match)
         per_document[doc_id] = {"spans": {s: doc_match.overall[s].as_dict() for s in ("strict", "partial")}}
     gold_entities = range_entities(gold_ranges)
@@ -45,7 +51,7 @@ def run(source: Source, gold: GoldSet | None = None, *,
         raw = [t for d in sorted(gold.documents) for t in extras["tags"][d]]
         pred_strict, pred_default = strict_entities(raw), conlleval_entities(raw)
     else:  # well-formed IOB2 by construction: both modes read the same entities
-        pred_strict = pred_default = range_entities(pred_ranges)
+        pred_strict = pred_default = range_entities(pred_ranges) | hallucinated
     strict = compare(gold_entities, pred_strict, LABELS)
     default = compare(gold_entities, pred_default, LABELS)
     per_sentence = _per_sentence_counts(gold_entities, pred_strict, len(gold_ranges))
@@ -65,6 +71,8 @@ def run(source: Source, gold: GoldSet | None = None, *,
         "scores": {"seqeval_strict": strict.as_dict(), "seqeval_default": default.as_dict(),
                    "spans": spans.as_dict()},
         "alignment": vars(alignment),
+        **({"mentions": _mentions_summary(extras)} if "unaligned" in extras else {}),
+        "notes": extras.get("notes", []),
         "per_document": per_document,
         "per_sentence": {"labels": list(LABELS), "ids": [f"{d}-{i:03d}" for d, i in sentence_ids],
                          "tp_fp_fn": per_sentence},
@@ -74,6 +82,21 @@ def run(source: Source, gold: GoldSet | None = None, *,
 
         record["scores"]["claims"] = score_claims(gold.documents, preds)
     return record, preds
+
+
+def _unaligned_entities(unaligned, sents, first: int) -> set:
+    """Each string not in the text as an entity at a negative token position of the sentence the answer had
+    reached (``anchor``): a false positive under its label in every count, bootstrap included."""
+    starts = [s.start for s in sents]
+    return {(first + max(bisect_right(starts, u.anchor) - 1, 0), u.label, -i - 1, -i)
+            for i, u in enumerate(unaligned)}
+
+
+def _mentions_summary(extras: dict) -> dict:
+    """What the alignment of mention strings did (eval/ALIGNMENT.md)."""
+    listed = [{"doc_id": d, "id": u.id, "label": u.label, "text": u.text, "where": u.where, "reason": u.reason}
+              for d in sorted(extras["unaligned"]) for u in extras["unaligned"][d]]
+    return {"normalized": extras["normalized"], "duplicates": extras["duplicates"], "unaligned": listed}
 
 
 def _per_sentence_counts(gold: set, pred: set, n: int) -> list[list[int]]:

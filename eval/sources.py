@@ -19,6 +19,9 @@ from pathlib import Path
 from corpus.errors import TroopclaimsError
 from corpus.types import Document
 
+from corpus.mentions import MentionDocument, parse_answer
+
+from .mentions import align_all, parse_mention_lines, read_mentions
 from .predictions import (PredictionError, check_documents, parse_claims, parse_jsonl_lines, parse_spans,
                           read_conll, read_jsonl, read_label_studio)
 
@@ -73,19 +76,20 @@ def _run_with_timeout(fn, timeout: float, what: str):
 
 def from_extractor(extractor, *, kind: str = "python", name: str | None = None,
                    version: str | None = None) -> Source:
-    """An object with ``predict(docs) -> list[Document]`` (the models.base.Extractor protocol)."""
+    """An object with ``predict(docs) -> list[Document | MentionDocument]`` (the models.base.Extractor protocol)."""
     label = name or getattr(extractor, "name", None) or type(extractor).__name__
 
     def produce(gold, timeout, sentences):
         what = f"extractor {label!r}"
         out = _run_with_timeout(lambda: list(extractor.predict([_blank(d) for d in gold.values()])), timeout, what)
-        return check_documents(out, {d: doc.text for d, doc in gold.items()}, what), {}
+        return _checked_answers(out, {d: doc.text for d, doc in gold.items()}, what)
 
     return Source(label, kind, version or _version_of(label), produce)
 
 
 def from_callable(fn: Callable, *, name: str | None = None) -> Source:
-    """``fn(text)`` returning spans (Span, (start, end, label) or dicts), or ``{"spans": [...], "claims": [...]}``."""
+    """``fn(text)`` returning spans (Span, (start, end, label) or dicts), ``{"spans": [...], "claims": [...]}``,
+    or strings: ``{"mentions": [{"text", "label"}, ...], "claims": [{"quantity": TEXT, ...}]}`` (eval/mentions.py)."""
     label = name or f"{fn.__module__}:{getattr(fn, '__qualname__', repr(fn))}"
 
     class _Adapter:
@@ -94,6 +98,14 @@ def from_callable(fn: Callable, *, name: str | None = None) -> Source:
             for doc in docs:
                 result = fn(doc.text)
                 where = f"callable {label!r}, document {doc.id}"
+                if isinstance(result, Mapping) and "mentions" in result:  # spans given by their text
+                    out.append(parse_answer(result, doc.id, where))
+                    continue
+                if isinstance(result, Mapping):
+                    unknown = sorted(set(result) - {"spans", "claims"})
+                    if unknown:
+                        raise PredictionError(f"{where}: unknown key(s) {unknown} in the returned mapping; allowed: "
+                                              "spans and claims (offsets), or mentions and claims (strings)")
                 raw_spans, raw_claims = (result.get("spans", []), result.get("claims")) \
                     if isinstance(result, Mapping) else (result, None)
                 spans = parse_spans(list(raw_spans) if raw_spans is not None else raw_spans, doc.text, where)
@@ -130,10 +142,12 @@ def from_import_path(path: str) -> Source:
     raise ExtractorError(f"{path!r} is a {type(obj).__name__}: expected an extractor, a factory or a callable")
 
 
-def from_registry(name: str) -> Source:
+def from_registry(name: str, **options) -> Source:
     from models.registry import get
 
-    return from_extractor(get(name), kind="registered", name=name, version=name.rpartition(".")[2])
+    extractor = get(name, **options)
+    return from_extractor(extractor, kind="registered", name=name,
+                          version=getattr(extractor, "version", None) or name.rpartition(".")[2])
 
 
 def from_spacy(pipeline: str, label_map: Mapping[str, str] | None = None) -> Source:
@@ -145,14 +159,16 @@ def from_spacy(pipeline: str, label_map: Mapping[str, str] | None = None) -> Sou
 
 
 FORMATS = {".jsonl": "jsonl", ".json": "label-studio", ".conll": "conll", ".tsv": "conll", ".txt": "conll"}
+ALL_FORMATS = ("jsonl", "mentions", "label-studio", "conll")  # mentions: never guessed, always named
 
 
 def from_predictions(path: str, fmt: str | None = None) -> Source:
-    """A predictions file: JSONL (default for .jsonl and ``-``), a Label Studio export (.json), CoNLL (.conll)."""
+    """A predictions file: JSONL (default for .jsonl and ``-``), a Label Studio export (.json), CoNLL (.conll),
+    or mention strings (``fmt="mentions"``, only when named)."""
     fmt = fmt or ("jsonl" if path == "-" else FORMATS.get(Path(path).suffix.lower()))
-    if fmt not in ("jsonl", "label-studio", "conll"):
+    if fmt not in ALL_FORMATS:
         raise PredictionError(f"{path}: cannot tell the format from the extension; pass --format "
-                              "jsonl, label-studio or conll")
+                              f"{', '.join(ALL_FORMATS)}")
     digest = None if path == "-" or not Path(path).exists() else \
         "sha256:" + hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
@@ -160,6 +176,8 @@ def from_predictions(path: str, fmt: str | None = None) -> Source:
         texts = {d: doc.text for d, doc in gold.items()}
         if fmt == "jsonl":
             return read_jsonl(path, texts), {}
+        if fmt == "mentions":
+            return read_mentions(path, texts)
         if fmt == "label-studio":
             return read_label_studio(path, texts), {}
         return read_conll(path, texts, sentences)
@@ -167,8 +185,9 @@ def from_predictions(path: str, fmt: str | None = None) -> Source:
     return Source(f"file:{Path(path).name}", "predictions", digest, produce)
 
 
-def from_command(command: str) -> Source:
-    """An external program: documents as JSONL on stdin, predictions JSONL on stdout."""
+def from_command(command: str, fmt: str | None = None) -> Source:
+    """An external program: documents as JSONL on stdin, predictions JSONL (or, with ``fmt="mentions"``,
+    mention records) on stdout."""
     argv = shlex.split(command)
 
     def produce(gold, timeout, sentences):
@@ -185,18 +204,43 @@ def from_command(command: str) -> Source:
             tail = "\n".join(proc.stderr.strip().splitlines()[-5:])
             raise ExtractorError(f"{what} exited with status {proc.returncode}: {tail}")
         texts = {d: doc.text for d, doc in gold.items()}
+        if fmt == "mentions":
+            lines_of: dict[str, str] = {}
+            answers = parse_mention_lines(proc.stdout.splitlines(), texts, f"{what} stdout", lines_of)
+            return align_all(answers, texts, lines_of)
         return parse_jsonl_lines(proc.stdout.splitlines(), texts, f"{what} stdout"), {}
 
     return Source(f"command:{argv[0] if argv else ''}", "command", None, produce)
 
 
-def resolve(spec: str) -> Source:
-    """A registered name (``regex.v1``) or an import path (``package.module:object``)."""
+def resolve(spec: str, **options) -> Source:
+    """A registered name (``regex.v1``) or an import path (``package.module:object``); ``options`` go to
+    a registered extractor's factory (llm.v1's model, base URL, ...)."""
     from models.registry import REGISTRY
 
     if spec in REGISTRY or ":" not in spec:
-        return from_registry(spec)
+        return from_registry(spec, **options)
     return from_import_path(spec)
+
+
+def _checked_answers(out: list, texts: Mapping[str, str], what: str) -> tuple[dict[str, Document], dict]:
+    """Extractor output where each document is offsets (Document) or strings (MentionDocument), checked."""
+    answers = {}
+    docs = []
+    for item in out:
+        if isinstance(item, MentionDocument):
+            if item.doc_id not in texts:
+                raise PredictionError(f"{what}, document {item.doc_id}: unknown document id")
+            if item.doc_id in answers or any(d.id == item.doc_id for d in docs):
+                raise PredictionError(f"{what}, document {item.doc_id}: predicted twice")
+            answers[item.doc_id] = item
+        else:
+            docs.append(item)
+    if not answers:
+        return check_documents(docs, texts, what), {}
+    checked = check_documents(docs, {d: texts[d] for d in texts if d not in answers}, what)
+    aligned, extras = align_all(answers, texts)
+    return {**checked, **aligned}, extras
 
 
 def _version_of(name: str) -> str | None:

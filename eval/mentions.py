@@ -1,0 +1,76 @@
+"""Mention predictions: spans and claims given by their text, checked, then aligned to offsets.
+
+One JSON object per document::
+
+  {"doc_id": "000_...", "mentions": [{"text": "CNN", "label": "ATTRIBUTION", "context": "CNN reported"}],
+   "claims": [{"quantity": "up to 12,000", "source": "Ukraine", "date": "October 2024",
+               "low": null, "high": 12000, "approximate": false, "date_value": "2024-10"}]}
+
+Read from a file (``--format mentions``), a command's output (``--command ...
+--format mentions``) or a Python callable returning ``{"mentions": [...],
+"claims": [...]}``. Malformed records are an error naming where and what is
+allowed; strings that are not in the text are not errors but hallucinations,
+scored as false positives (corpus/align.py, eval/ALIGNMENT.md).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from corpus.align import Aligned, AlignmentError, align
+from corpus.gold import jsonl_records
+from corpus.mentions import MentionDocument, parse_answer, unknown_fields
+from corpus.types import Document
+
+from .predictions import PredictionError, _read_text, check_coverage
+
+RECORD_FIELDS = ("doc_id", "mentions", "claims")
+
+
+def parse_mention_lines(lines: Iterable[str], texts: Mapping[str, str], name: str,
+                        lines_of: dict[str, str] | None = None) -> dict[str, MentionDocument]:
+    """Checked mention records by doc id, each once; ``lines_of`` receives each document's ``name:line``."""
+    out: dict[str, MentionDocument] = {}
+    for where, record in jsonl_records(lines, name, PredictionError):
+        if not isinstance(record, dict) or "doc_id" not in record:
+            raise PredictionError(f"{where}: expected an object with 'doc_id' and 'mentions' and/or 'claims'")
+        unknown_fields(record, RECORD_FIELDS, where)
+        doc_id = record["doc_id"]
+        if not isinstance(doc_id, str) or doc_id not in texts:
+            raise PredictionError(f"{where}: unknown doc_id {doc_id!r}; known: {', '.join(sorted(texts))}")
+        if doc_id in out:
+            raise PredictionError(f"{where}: duplicate doc_id {doc_id!r}")
+        out[doc_id] = parse_answer({k: v for k, v in record.items() if k != "doc_id"}, doc_id, where)
+        if lines_of is not None:
+            lines_of[doc_id] = where
+    check_coverage(out, texts, name)
+    return out
+
+
+def align_all(answers: Mapping[str, MentionDocument], texts: Mapping[str, str],
+              where: Mapping[str, str] | None = None) -> tuple[dict[str, Document], dict]:
+    """Offset predictions and the harness's ``extras``: ``unaligned`` per document, counts and notes."""
+    docs, unaligned, notes = {}, {}, []
+    normalized = duplicates = 0
+    for doc_id in sorted(answers):
+        answer = answers[doc_id]
+        try:
+            a: Aligned = align(texts[doc_id], answer)
+        except AlignmentError as exc:
+            raise PredictionError(f"{(where or {}).get(doc_id, doc_id)}: document {doc_id}: {exc}") from None
+        docs[doc_id] = Document(doc_id, texts[doc_id], tuple(a.spans), tuple(a.claims))
+        unaligned[doc_id] = a.unaligned
+        normalized += a.normalized
+        duplicates += a.duplicates
+        notes += [f"{doc_id}: {n}" for n in (*answer.notes, *a.notes)]
+    return docs, {"unaligned": unaligned, "normalized": normalized, "duplicates": duplicates, "notes": notes}
+
+
+def read_mentions(path, texts: Mapping[str, str]) -> tuple[dict[str, Document], dict]:
+    """A mention predictions file (``-`` is stdin), aligned: (offset predictions, extras)."""
+    import sys
+
+    name = "<stdin>" if str(path) == "-" else str(path)
+    lines = sys.stdin.read().splitlines() if name == "<stdin>" else _read_text(path).splitlines()
+    lines_of: dict[str, str] = {}
+    answers = parse_mention_lines(lines, texts, name, lines_of)
+    return align_all(answers, texts, lines_of)
