@@ -239,6 +239,42 @@ def _add_agreement_parser(sub) -> None:
     p.set_defaults(func=_cmd_agreement)
 
 
+def _cmd_align(args) -> int:
+    from eval.goldset import load_goldset
+    from eval.mentions import aligned_lines, read_mentions
+
+    gold = load_goldset()
+    preds, extras = read_mentions(args.file, {d: doc.text for d, doc in gold.documents.items()})
+    content = aligned_lines(preds, extras)
+    if args.out in (None, "-"):
+        sys.stdout.write(content)
+    else:
+        from corpus.gold import atomic_write
+
+        atomic_write(Path(args.out), content)
+    unaligned = [u for d in sorted(extras["unaligned"]) for u in extras["unaligned"][d]]
+    n_spans = sum(len(d.spans) for d in preds.values())
+    print(f"aligned {n_spans} spans in {len(preds)} documents: {extras['normalized']} found only after "
+          f"normalization, {extras['duplicates']} duplicate(s), {len(unaligned)} string(s) not in the text"
+          + (f"; wrote {args.out}" if args.out not in (None, "-") else ""), file=sys.stderr)
+    for d in sorted(extras["unaligned"]):
+        for u in extras["unaligned"][d]:
+            print(f"  {d} {u.where}: {u.label} {u.text!r}: {u.reason}", file=sys.stderr)
+    return 0
+
+
+def _add_align_parser(sub) -> None:
+    p = sub.add_parser("align", help="turn mention strings into offset predictions, for inspection",
+                       description="Align a mention predictions file (spans and claims given as strings, "
+                                   "as LLMs answer) to character offsets in the gold texts, exactly as "
+                                   "`score --format mentions` does (eval/ALIGNMENT.md), and write the offset "
+                                   "predictions as JSONL. Strings not in the text are kept under `unaligned`; "
+                                   "`score --predictions` on the output gives the same scores.")
+    p.add_argument("file", metavar="FILE", help="mention predictions, JSONL ('-' for stdin)")
+    p.add_argument("--out", metavar="PREDS.jsonl", help="where to write (default: standard output)")
+    p.set_defaults(func=_cmd_align)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="troopclaims",
@@ -257,7 +293,7 @@ def _add_ls_parser(sub) -> None:
     add_ls_parser(sub)
 
 
-ADDERS = [_add_build_parser, _add_validate_parser, _add_score_parser, _add_leaderboard_parser,
+ADDERS = [_add_build_parser, _add_validate_parser, _add_score_parser, _add_align_parser, _add_leaderboard_parser,
           _add_claims_parser, _add_agreement_parser, _add_extractors_parser, _add_ls_parser]
 
 

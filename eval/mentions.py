@@ -74,3 +74,22 @@ def read_mentions(path, texts: Mapping[str, str]) -> tuple[dict[str, Document], 
     lines_of: dict[str, str] = {}
     answers = parse_mention_lines(lines, texts, name, lines_of)
     return align_all(answers, texts, lines_of)
+
+
+def aligned_lines(preds: Mapping[str, Document], extras: dict) -> str:
+    """The offset predictions JSONL that `troopclaims align` writes: scoring it gives the same scores."""
+    import json
+    from dataclasses import asdict
+
+    out = []
+    for doc_id in sorted(preds):
+        doc = preds[doc_id]
+        record = {"doc_id": doc_id,
+                  "spans": [{"start": s.start, "end": s.end, "label": s.label, "text": s.text, "id": s.id}
+                            for s in doc.spans],
+                  "claims": [asdict(c) for c in doc.claims]}
+        if extras["unaligned"].get(doc_id):
+            record["unaligned"] = [{"id": u.id, "label": u.label, "text": u.text, "anchor": u.anchor,
+                                    "where": u.where, "reason": u.reason} for u in extras["unaligned"][doc_id]]
+        out.append(json.dumps(record, ensure_ascii=False) + "\n")
+    return "".join(out)

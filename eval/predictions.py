@@ -66,12 +66,13 @@ def parse_spans(raw, text: str, where: str) -> list[Span]:
     return ordered
 
 
-def parse_claims(raw, spans: list[Span], where: str) -> list[Claim]:
+def parse_claims(raw, spans: list[Span], where: str, unaligned=()) -> list[Claim]:
+    """Claims over span ids (and, from `troopclaims align`, ids of strings not found in the text)."""
     if raw is None:
         return []
     if not isinstance(raw, list):
         raise PredictionError(f"{where}: 'claims' must be a list, got {type(raw).__name__}")
-    ids = {s.id: s for s in spans if s.id}
+    ids = {s.id: s for s in [*spans, *unaligned] if s.id}
     claims = []
     for i, item in enumerate(raw):
         at = f"{where}: claim {i}"
@@ -125,11 +126,11 @@ def check_documents(docs: Iterable[Document], texts: Mapping[str, str], where: s
     return out
 
 
-def read_jsonl(path: str | Path, texts: Mapping[str, str]) -> dict[str, Document]:
+def read_jsonl(path: str | Path, texts: Mapping[str, str], extras: dict | None = None) -> dict[str, Document]:
     """``{"doc_id": ..., "spans": [{"start", "end", "label"}, ...], "claims": [...]}`` per line; ``-`` is stdin."""
     name = "<stdin>" if str(path) == "-" else str(path)
     lines = sys.stdin.read().splitlines() if name == "<stdin>" else _read_text(path).splitlines()
-    return parse_jsonl_lines(lines, texts, name)
+    return parse_jsonl_lines(lines, texts, name, extras)
 
 
 def _read_text(path) -> str:
@@ -141,14 +142,18 @@ def _read_text(path) -> str:
         raise PredictionError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
-def parse_jsonl_lines(lines: Iterable[str], texts: Mapping[str, str], name: str) -> dict[str, Document]:
+def parse_jsonl_lines(lines: Iterable[str], texts: Mapping[str, str], name: str,
+                      extras: dict | None = None) -> dict[str, Document]:
+    """Offset predictions; ``extras`` receives any ``unaligned`` strings (files written by `troopclaims align`)."""
     out: dict[str, Document] = {}
+    unaligned: dict[str, list] = {}
     for where, record in jsonl_records(lines, name, PredictionError):
         if not isinstance(record, dict) or "doc_id" not in record:
             raise PredictionError(f"{where}: expected an object with 'doc_id' and 'spans'")
-        unknown = set(record) - {"doc_id", "spans", "claims"}
+        unknown = set(record) - {"doc_id", "spans", "claims", "unaligned"}
         if unknown:
-            raise PredictionError(f"{where}: unknown field(s) {sorted(unknown)}; allowed: doc_id, spans, claims")
+            raise PredictionError(f"{where}: unknown field(s) {sorted(unknown)}; allowed: doc_id, spans, claims, "
+                                  "unaligned")
         doc_id = record["doc_id"]
         if doc_id not in texts:
             raise PredictionError(f"{where}: unknown doc_id {doc_id!r}; known: {', '.join(sorted(texts))}")
@@ -156,9 +161,33 @@ def parse_jsonl_lines(lines: Iterable[str], texts: Mapping[str, str], name: str)
             raise PredictionError(f"{where}: duplicate doc_id {doc_id!r}")
         at = f"{where}: document {doc_id}"
         spans = parse_spans(record.get("spans", None), texts[doc_id], at)
-        claims = parse_claims(record.get("claims"), spans, at)
+        if "unaligned" in record:
+            unaligned[doc_id] = parse_unaligned(record["unaligned"], at)
+        claims = parse_claims(record.get("claims"), spans, at, unaligned.get(doc_id, ()))
         out[doc_id] = Document(doc_id, texts[doc_id], tuple(spans), tuple(claims))
     check_coverage(out, texts, name)
+    if extras is not None and unaligned:
+        extras.update({"unaligned": unaligned, "normalized": 0, "duplicates": 0, "notes": []})
+    return out
+
+
+def parse_unaligned(raw, where: str) -> list:
+    """``[{"id": "H1", "label", "text", "anchor"?}]``: strings `troopclaims align` did not find in the text."""
+    from corpus.align import Unaligned
+
+    if not isinstance(raw, list):
+        raise PredictionError(f"{where}: 'unaligned' must be a list, got {type(raw).__name__}")
+    out = []
+    for i, item in enumerate(raw):
+        at = f"{where}: unaligned {i}"
+        if not isinstance(item, Mapping) or set(item) - {"id", "label", "text", "anchor", "where", "reason"} \
+                or not isinstance(item.get("id"), str) or not isinstance(item.get("text"), str) \
+                or not _is_int(item.get("anchor", 0)):
+            raise PredictionError(f"{at}: expected {{\"id\": \"H1\", \"label\", \"text\", \"anchor\"?: offset}}")
+        if item.get("label") not in LABELS:
+            raise PredictionError(f"{at}: unknown label {item.get('label')!r}; allowed: {', '.join(LABELS)}")
+        out.append(Unaligned(item["id"], item["label"], item["text"], item.get("where", f"unaligned {i}"),
+                             item.get("anchor", 0), item.get("reason", "not in the text")))
     return out
 
 

@@ -175,7 +175,8 @@ def from_predictions(path: str, fmt: str | None = None) -> Source:
     def produce(gold, timeout, sentences):
         texts = {d: doc.text for d, doc in gold.items()}
         if fmt == "jsonl":
-            return read_jsonl(path, texts), {}
+            extras: dict = {}
+            return read_jsonl(path, texts, extras), extras
         if fmt == "mentions":
             return read_mentions(path, texts)
         if fmt == "label-studio":

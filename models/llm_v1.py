@@ -189,14 +189,15 @@ class LLMExtractor:
         import openai
 
         kwargs = {"model": self.model, "messages": self.messages(doc), "temperature": TEMPERATURE, "seed": SEED}
-        if self._structured:
+        structured = self._structured
+        if structured:
             kwargs["response_format"] = {"type": "json_schema", "json_schema": {
                 "name": "troopclaims_answer", "schema": ANSWER_SCHEMA, "strict": True}}
         try:
             self.requests += 1
             response = client.chat.completions.create(**kwargs)
         except (openai.BadRequestError, openai.UnprocessableEntityError):
-            if not self._structured:
+            if not structured:
                 raise
             self._structured = False  # the server does not take json_schema: ask for JSON in the prompt only
             return self._request(client, doc)
