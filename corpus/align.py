@@ -22,8 +22,9 @@ this module is the single documented way (eval/ALIGNMENT.md). In short:
    QUANTITY, ATTRIBUTION and DATE. A string equal to an already aligned span
    of its label links to it (quantity: the first unclaimed one after the
    previous claim's quantity; source and date: the one nearest the claim's
-   quantity); otherwise it is aligned as a new mention (source and date: the
-   free occurrence nearest the quantity). A claim field whose string is not
+   quantity, fewest sentence breaks between first, then fewest characters);
+   otherwise it is aligned as a new mention (source and date: the free
+   occurrence nearest the quantity, the same way). A claim field whose string is not
    in the text links to the hallucination, so it counts as wrong.
 
 Nothing here reads files: corpus/mentions.py checks answers, eval/mentions.py reads them, this module aligns.
@@ -48,6 +49,7 @@ _FOLD = str.maketrans({**{c: "'" for c in _QUOTES}, **{c: '"' for c in _DQUOTES}
                        **{c: "-" for c in _DASHES}, "\t": " ", "\n": " ", "\r": " ", "\f": " ", "\v": " "})
 _SPECIAL = re.compile(r"\s{2,}|[^\x00-\x7f]")
 _WORD = re.compile(r"\w+")
+_BREAK = re.compile(r"[.!?][\"'\u201d\u2019)]*\s+(?=[\"\u201c\u2018(]*[A-Z0-9])|\n")  # a likely sentence break
 _INDEX_ABOVE = 50_000  # characters: longer texts get a word index instead of repeated scans
 
 
@@ -205,7 +207,7 @@ class _Aligner:
         self.out.unaligned.append(Unaligned(hid, label, text.strip(), where, self.last_end, reason))
         return hid
 
-    def add(self, mention: Mention, where: str, near: int | None = None) -> tuple[int, int, str] | str | None:
+    def add(self, mention: Mention, where: str) -> tuple[int, int, str] | str | None:
         """Align one mention: its span, a hallucination id, or None (a duplicate)."""
         found = self.nt.occurrences(mention.text)
         if not found:
@@ -225,17 +227,23 @@ class _Aligner:
                 scores = [self.nt.context_score(s, e, mention.context) for s, e in free]
                 best = max(scores)
                 free = [o for o, s in zip(free, scores) if s == best]
-            if near is not None:
-                pick = min(free, key=lambda o: (abs(o[0] - near), o[0]))
-            else:
-                pick = next((o for o in free if o[0] >= self.last_end), free[0])
-        span = (pick[0], pick[1], mention.label)
+            pick = next((o for o in free if o[0] >= self.last_end), free[0])
+        return self.take((pick[0], pick[1], mention.label), mention.text)
+
+    def take(self, span: tuple[int, int, str], text: str) -> tuple[int, int, str]:
+        """Record ``span`` as aligned for the string ``text``."""
         self.taken.insert(bisect_left(self.taken, span), span)
-        self.by_text.setdefault((mention.label, normalize(mention.text.strip()).strip()), []).append(span)
-        self.last_end = pick[1]
-        if self.nt.text[pick[0]:pick[1]] != mention.text.strip():
+        self.by_text.setdefault((span[2], _key(text)), []).append(span)
+        self.last_end = span[1]
+        if self.nt.text[span[0]:span[1]] != text.strip():
             self.out.normalized += 1
         return span
+
+    def distance(self, span: tuple, near: tuple) -> tuple[int, int, int]:
+        """How far ``span`` is from the claim's quantity ``near``: sentence breaks between, then characters."""
+        lo, hi = (span[1], near[0]) if span[0] < near[0] else (near[1], span[0])
+        between = self.nt.text[lo:hi] if lo < hi else ""
+        return len(_BREAK.findall(between)), hi - lo, span[0]
 
     def _duplicate(self, mention: Mention, where: str) -> None:
         self.out.duplicates += 1
@@ -259,7 +267,7 @@ def align(text: str, doc: MentionDocument) -> Aligned:
         if isinstance(q, tuple):
             claimed_quantities.add(q)
             prev_quantity = q[0]
-        near = q[0] if isinstance(q, tuple) else None
+        near = q if isinstance(q, tuple) else None
         for name in ("source", "date"):
             value = getattr(c, name)
             ref[name] = None if value is None else \
@@ -275,24 +283,31 @@ def align(text: str, doc: MentionDocument) -> Aligned:
     return a.out
 
 
+def _key(text: str) -> str:
+    return normalize(text.strip()).strip()
+
+
 def _claim_field(a: _Aligner, value: str, label: str, where: str, claimed: set | None, after: int,
-                 near: int | None = None):
-    """A claim's string: an aligned span of its label with the same text, else a new mention."""
-    same = sorted(a.by_text.get((label, normalize(value.strip()).strip()), ()))
-    if same:
-        if near is not None:
-            return min(same, key=lambda t: (abs(t[0] - near), t[0]))
-        free = [t for t in same if t not in claimed] or same
-        return next((t for t in free if t[0] >= after), free[0])
-    if near is None:
-        saved, a.last_end = a.last_end, after
-        got = a.add(Mention(value, label), where)
-        a.last_end = saved
+                 near: tuple | None = None):
+    """A claim's string as a span: one already aligned with its label and text, or a free occurrence.
+
+    Quantity (``near`` None): the earliest such candidate (aligned ones not yet
+    claimed) at or after the previous claim's quantity, else the earliest.
+    Source and date: the candidate nearest the claim's quantity.
+    """
+    same = sorted(a.by_text.get((label, _key(value)), ()))
+    found = a.nt.occurrences(value)
+    free = [(s, e, label) for s, e in found if a._free(s, e)]
+    if near is not None:
+        options = same + free
+        pick = min(options, key=lambda t: a.distance(t, near)) if options else None
     else:
-        got = a.add(Mention(value, label), where, near=near)
-    if got is None:  # in the text, but every occurrence overlaps another aligned span: wrong, and counted
-        got = a.unaligned(value, label, where, "every occurrence overlaps another aligned span")
-    return got
+        options = sorted([t for t in same if t not in claimed] + free) or same
+        pick = next((t for t in options if t[0] >= after), options[0]) if options else None
+    if pick is None:
+        return a.unaligned(value, label, where, "every occurrence overlaps another aligned span" if found
+                           else "not in the text")
+    return pick if pick in same else a.take(pick, value)
 
 
 def spans_to_mentions(text: str, spans: list[Span]) -> list[Mention]:

@@ -35,7 +35,9 @@ def parse_mention_lines(lines: Iterable[str], texts: Mapping[str, str], name: st
             raise PredictionError(f"{where}: expected an object with 'doc_id' and 'mentions' and/or 'claims'")
         unknown_fields(record, RECORD_FIELDS, where)
         doc_id = record["doc_id"]
-        if not isinstance(doc_id, str) or doc_id not in texts:
+        if not isinstance(doc_id, str):
+            raise PredictionError(f"{where}: 'doc_id' must be a string, got {type(doc_id).__name__}")
+        if doc_id not in texts:
             raise PredictionError(f"{where}: unknown doc_id {doc_id!r}; known: {', '.join(sorted(texts))}")
         if doc_id in out:
             raise PredictionError(f"{where}: duplicate doc_id {doc_id!r}")

@@ -152,8 +152,9 @@ def parse_jsonl_lines(lines: Iterable[str], texts: Mapping[str, str], name: str,
             raise PredictionError(f"{where}: expected an object with 'doc_id' and 'spans'")
         unknown = set(record) - {"doc_id", "spans", "claims", "unaligned"}
         if unknown:
+            hint = "; for spans given as strings, pass --format mentions" if "mentions" in unknown else ""
             raise PredictionError(f"{where}: unknown field(s) {sorted(unknown)}; allowed: doc_id, spans, claims, "
-                                  "unaligned")
+                                  f"unaligned{hint}")
         doc_id = record["doc_id"]
         if doc_id not in texts:
             raise PredictionError(f"{where}: unknown doc_id {doc_id!r}; known: {', '.join(sorted(texts))}")

@@ -7,7 +7,7 @@ import pytest
 
 from eval.cli import build_parser, main
 
-SUBCOMMANDS = ["build", "validate", "score", "leaderboard", "claims", "agreement", "extractors", "ls"]
+SUBCOMMANDS = ["build", "validate", "score", "align", "leaderboard", "claims", "agreement", "extractors", "ls"]
 
 
 def test_every_subcommand_has_help_that_explains_itself(capsys):
