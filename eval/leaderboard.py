@@ -14,13 +14,14 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from corpus.errors import TroopclaimsError
 from corpus.gold import atomic_write
 from corpus.labels import LABELS
 from corpus.paths import ROOT
 
 from . import bootstrap
 from .goldset import load_goldset
-from .result import write_result
+from .result import load_result, write_result
 from .score import run
 from .sources import DEFAULT_TIMEOUT, Source, from_registry
 
@@ -45,8 +46,9 @@ def _safe(name: str) -> str:
 
 def run_leaderboard(extra: list[Source] = (), out_dir: Path = DEFAULT_OUT, *, samples: int = bootstrap.DEFAULT_SAMPLES,
                     seed: int = bootstrap.DEFAULT_SEED, unit: str = "sentences", timeout: float = DEFAULT_TIMEOUT,
-                    progress: bool = True, registered: bool = True) -> list[Row]:
-    """Score every system, write the leaderboard folder, and return the ranked rows."""
+                    progress: bool = True, registered: bool = True, stored: list[Path] = ()) -> list[Row]:
+    """Score every system, add ``stored`` result records (run elsewhere, not rerun), write the leaderboard
+    folder, and return the ranked rows."""
     from tqdm import tqdm
 
     from models.registry import offline_names
@@ -54,9 +56,10 @@ def run_leaderboard(extra: list[Source] = (), out_dir: Path = DEFAULT_OUT, *, sa
     from .error_report import write_error_report
 
     gold = load_goldset()
+    kept = [load_stored(path, gold) for path in stored]  # checked before anything runs
     todo = ([from_registry(n) for n in offline_names()] if registered else []) + list(extra)
-    if not todo:
-        raise ValueError("nothing to rank: no registered extractors and none given")
+    if not todo and not kept:
+        raise TroopclaimsError("nothing to rank: no registered extractors and none given")
     out_dir = Path(out_dir)
     records = []
     bar = tqdm(todo, desc="leaderboard", unit="system", disable=not progress, file=sys.stderr)
@@ -67,11 +70,51 @@ def run_leaderboard(extra: list[Source] = (), out_dir: Path = DEFAULT_OUT, *, sa
         write_result(record, out_dir / "results" / f"{_safe(source.name)}.json")
         write_error_report(out_dir / "errors" / f"{_safe(source.name)}.html", record, gold.documents, preds)
         records.append(record)
+    for record in kept:
+        record["settings"]["bootstrap"] = {"unit": unit, "samples": samples, "seed": seed, "level": 0.95}
+        write_result(record, out_dir / "results" / f"{_safe(record['extractor']['name'])}.json")
+        records.append(record)
+    names = [r["extractor"]["name"] for r in records]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise TroopclaimsError(f"two systems named {', '.join(twice)}: rename one (a stored record's "
+                               "extractor.name) so each row is one system")
     rows = rank(records, samples=samples, seed=seed, unit=unit)
     atomic_write(out_dir / "leaderboard.md", render_markdown(rows, gold.version, gold.fingerprint, unit, samples, seed))
     atomic_write(out_dir / "leaderboard.csv", render_csv(rows))
     plot(rows, out_dir / "leaderboard.png", gold.version)
     return rows
+
+
+def load_stored(path: Path, gold) -> dict:
+    """A result record made elsewhere, refused unless it scores this dataset version, sentence by sentence."""
+    record = load_result(path)
+    ds = record["dataset"]
+    if not isinstance(ds, dict) or (ds.get("version"), ds.get("fingerprint")) != (gold.version, gold.fingerprint):
+        got = (ds.get("version"), ds.get("fingerprint")) if isinstance(ds, dict) else ds
+        raise TroopclaimsError(f"{path}: scored on troopclaims {got[0]} ({got[1]}), not on the current "
+                               f"{gold.version} ({gold.fingerprint}); rescore it on this version")
+    ids = [f"{d}-{s.index:03d}" for d in sorted(gold.sentences) for s in gold.sentences[d]]
+    ps = record.get("per_sentence")
+    width = 3 * len(LABELS)
+    if not isinstance(ps, dict) or ps.get("ids") != ids or ps.get("labels") != list(LABELS) or \
+            not isinstance(ps.get("tp_fp_fn"), list) or len(ps["tp_fp_fn"]) != len(ids) or \
+            any(not isinstance(r, list) or len(r) != width or any(type(v) is not int or v < 0 for v in r)
+                for r in ps["tp_fp_fn"]):
+        raise TroopclaimsError(f"{path}: per_sentence must hold labels {list(LABELS)}, the {len(ids)} sentence ids "
+                               f"of this version in order, and {width} counts >= 0 per sentence")
+    return record
+
+
+def stored_paths(folder: Path) -> list[Path]:
+    """The result records (*.json) in ``folder``, sorted; an empty or missing folder is an error."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise TroopclaimsError(f"{folder}: not a folder of result records (--results takes a folder of *.json)")
+    paths = sorted(p for p in folder.glob("*.json") if p.is_file())
+    if not paths:
+        raise TroopclaimsError(f"{folder}: no result records (*.json) in it")
+    return paths
 
 
 def rank(records: list[dict], *, samples: int, seed: int, unit: str) -> list[Row]:
@@ -143,14 +186,47 @@ def render_csv(rows: list[Row]) -> str:
     return buf.getvalue()
 
 
+BARS_UP_TO = 8  # systems; more get one row each (grouped bars would be unreadable)
+
+
 def plot(rows: list[Row], path: Path, version: str) -> None:
-    """Strict F1 with 95% intervals, per label and micro, one bar per system."""
+    """Strict F1 with 95% intervals: per label and micro as grouped bars, or one row per system when many."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     import numpy as np
 
+    if len(rows) > BARS_UP_TO:
+        fig = _plot_rows(plt, rows, version)
+    else:
+        fig = _plot_bars(plt, np, rows, version)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    plt.close(fig)
+    atomic_write(Path(path), buf.getvalue())
+
+
+def _plot_rows(plt, rows: list[Row], version: str):
+    """Micro F1 and its interval, one row per system in rank order, labels' F1 as small marks."""
+    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.22 * len(rows)), dpi=110)
+    ys = list(range(len(rows)))[::-1]
+    for y, r in zip(ys, rows):
+        ax.plot([r.micro_ci.low, r.micro_ci.high], [y, y], color="0.35", lw=1.5)
+        ax.plot(r.micro, y, "o", color="black", ms=4)
+    for marker, label in zip("^sD", LABELS):
+        ax.plot([r.labels[label] for r in rows], ys, marker, ms=3.5, alpha=0.7, ls="none", label=f"{label} F1")
+    ax.set_yticks(ys, [r.name for r in rows], fontsize=7)
+    ax.set_xlim(0, 1.02)
+    ax.set_xlabel("strict micro F1 with 95% bootstrap CI (dots); per-label F1 (marks)")
+    ax.set_title(f"troopclaims {version}: {len(rows)} systems")
+    ax.legend(fontsize=7, loc="lower left")
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def _plot_bars(plt, np, rows: list[Row], version: str):
     groups = [*LABELS, "micro"]
     width = 0.8 / len(rows)
     fig, ax = plt.subplots(figsize=(max(7, 1.6 * len(groups) + 0.4 * len(rows)), 4.2), dpi=110)
@@ -167,10 +243,7 @@ def plot(rows: list[Row], path: Path, version: str) -> None:
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", metadata={"Software": None})
-    plt.close(fig)
-    atomic_write(Path(path), buf.getvalue())
+    return fig
 
 
 def update_readme(table: str, readme: Path = ROOT / "README.md") -> bool:
@@ -193,6 +266,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=bootstrap.DEFAULT_SEED, help="bootstrap seed")
     p.add_argument("--unit", choices=("sentences", "documents"), default="sentences",
                    help="what the bootstrap resamples (default: sentences; there are only five documents)")
+    p.add_argument("--results", metavar="DIR", type=Path,
+                   help="also rank the result records (*.json) in DIR, made elsewhere (an LLM run on a GPU "
+                        "machine, a colleague's system), without rerunning them; records of another dataset "
+                        "version are refused")
     p.add_argument("--only-given", action="store_true", help="rank only the systems given, not the registered ones")
     p.add_argument("--no-readme", action="store_true", help="do not rewrite the README's leaderboard table")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -202,12 +279,14 @@ def command(args) -> int:
     from .cli import _source_from_args
 
     extra = [_source_from_args(args)] if any((args.extractor, args.spacy, args.predictions, args.command)) else []
+    stored = stored_paths(args.results) if args.results else []
     rows = run_leaderboard(extra, args.out, samples=args.samples, seed=args.seed, unit=args.unit,
-                           timeout=args.timeout, progress=not args.no_progress, registered=not args.only_given)
+                           timeout=args.timeout, progress=not args.no_progress, registered=not args.only_given,
+                           stored=stored)
     table = (args.out / "leaderboard.md").read_text(encoding="utf-8")
     print(table)
     print(f"wrote {args.out}/: leaderboard.md, leaderboard.csv, leaderboard.png, results/, errors/")
-    if not args.no_readme and not args.only_given and not extra:
+    if not args.no_readme and not args.only_given and not extra and not stored:
         if update_readme(table):
             print("updated the leaderboard table in README.md")
     del rows

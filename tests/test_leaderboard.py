@@ -88,3 +88,56 @@ def test_update_readme_replaces_only_between_markers(tmp_path):
     assert update_readme("| new |\n", readme)
     assert readme.read_text(encoding="utf-8") == f"intro\n{START}\n| new |\n{END}\noutro\n"
     assert not update_readme("| new |\n", readme)
+
+
+def test_stored_records_rank_as_if_they_had_run_here(board, tmp_path, capsys):
+    """A record made elsewhere gives the same row (intervals and paired test) as the same system run here."""
+    from eval.cli import main
+    from eval.goldset import load_goldset
+    from eval.sources import from_predictions
+    from tests.test_align import write_answers
+
+    answers = write_answers(tmp_path / "llm.jsonl", load_goldset(), lambda s: s.split(" ")[0])  # a sloppy "LLM"
+    run_leaderboard([from_predictions(str(answers), "mentions")], tmp_path / "live", samples=200, progress=False,
+                    registered=False)
+    stored_dir = tmp_path / "stored"
+    stored_dir.mkdir()
+    (stored_dir / "llm.json").write_bytes((tmp_path / "live" / "results" / "file_llm.jsonl.json").read_bytes())
+    assert main(["leaderboard", "--results", str(stored_dir), "--samples", "200", "--out", str(tmp_path / "b"),
+                 "--no-progress", "--only-given"]) == 0
+    assert "| `file:llm.jsonl` |" in capsys.readouterr().out
+    table = (tmp_path / "b" / "leaderboard.md").read_text(encoding="utf-8")
+    assert table == (tmp_path / "live" / "leaderboard.md").read_text(encoding="utf-8")
+    assert not (tmp_path / "b" / "errors" / "file_llm.jsonl.html").exists()  # no predictions: no error report
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda r: r["dataset"].update(version="0.9.0"), "scored on troopclaims 0.9.0"),
+    (lambda r: r.update(format="other/2"), "not a troopclaims result record"),
+    (lambda r: r["per_sentence"]["ids"].pop(), "per_sentence must hold"),
+    (lambda r: r["per_sentence"]["tp_fp_fn"][3].__setitem__(0, -1), "per_sentence must hold"),
+])
+def test_stored_records_of_another_version_or_shape_are_refused(board, tmp_path, capsys, change, message):
+    import json
+
+    from eval.cli import main
+
+    out, rows = board
+    record = json.loads((out / "results" / f"{rows[0].name}.json").read_text(encoding="utf-8"))
+    record["extractor"]["name"] = "elsewhere"
+    change(record)
+    folder = tmp_path / "stored"
+    folder.mkdir()
+    (folder / "bad.json").write_text(json.dumps(record), encoding="utf-8")
+    assert main(["leaderboard", "--results", str(folder), "--out", str(tmp_path / "b"), "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert f"{folder / 'bad.json'}" in err and message in err and not (tmp_path / "b").exists()
+
+
+def test_many_systems_get_one_row_each_in_the_plot(board, tmp_path):
+    from eval.leaderboard import BARS_UP_TO, plot
+
+    _, rows = board
+    many = [r for _ in range(3) for r in rows][: BARS_UP_TO + 2]
+    plot(many, tmp_path / "many.png", "1.0.0")
+    assert (tmp_path / "many.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
