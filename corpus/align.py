@@ -35,6 +35,7 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .mentions import Mention, MentionDocument, TextClaim
 from .types import Claim, Span
@@ -45,9 +46,10 @@ FIELD_LABELS = {"quantity": "QUANTITY", "source": "ATTRIBUTION", "date": "DATE"}
 _QUOTES = "\u2018\u2019\u201a\u201b\u2032\u02bc\u0060\u00b4"
 _DQUOTES = "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
-_FOLD = str.maketrans({**{c: "'" for c in _QUOTES}, **{c: '"' for c in _DQUOTES},
-                       **{c: "-" for c in _DASHES}, "\t": " ", "\n": " ", "\r": " ", "\f": " ", "\v": " "})
-_SPECIAL = re.compile(r"\s{2,}|[^\x00-\x7f]")
+_SAME_LENGTH = [*((c, "'") for c in _QUOTES), *((c, '"') for c in _DQUOTES), *((c, "-") for c in _DASHES),
+                *((c, " ") for c in "\t\n\r\f\v")]
+_FOLD = str.maketrans(dict(_SAME_LENGTH))
+_SPECIAL = re.compile(r"\s{2,}|[^\x00-\x7f]|[\t\n\r\f\v]")  # what normalization may change
 _WORD = re.compile(r"\w+")
 _BREAK = re.compile(r"[.!?][\"'\u201d\u2019)]*\s+(?=[\"\u201c\u2018(]*[A-Z0-9])|\n")  # a likely sentence break
 _INDEX_ABOVE = 50_000  # characters: longer texts get a word index instead of repeated scans
@@ -81,13 +83,17 @@ class Aligned:
     notes: list[str] = field(default_factory=list)
 
 
+@lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
     out = unicodedata.normalize("NFKC", ch).translate(_FOLD)
     return " " if out.isspace() else out
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize(text: str) -> str:
-    """The normalized form alignment compares (mentions are also stripped)."""
+    """The normalized form alignment compares (mentions are also stripped); ASCII takes a shortcut."""
+    if text.isascii():
+        return _SPECIAL.sub(" ", text)
     return NormalizedText(text).norm
 
 
@@ -95,8 +101,9 @@ class NormalizedText:
     """A text's normalized form with a map back to original offsets.
 
     Only length-changing edits (whitespace runs, NFKC expansions) are stored,
-    as segments; everything else maps one to one, so building is linear and
-    mostly done by ``str.translate`` in C.
+    as segments; everything else maps one to one. Same-length changes are
+    ``str.replace`` calls in C; Python visits only whitespace runs and
+    other non-ASCII characters.
     """
 
     def __init__(self, text: str):
@@ -104,26 +111,33 @@ class NormalizedText:
         parts: list[str] = []
         self._seg_norm: list[int] = []  # norm start of each changed segment
         self._seg: list[tuple[int, int, int, int]] = []  # (norm start, norm end, orig start, orig end)
-        pos = n = 0
-        for m in _SPECIAL.finditer(text):
-            plain = text[pos:m.start()].translate(_FOLD)
-            parts.append(plain)
-            n += len(plain)
+        folded = text
+        for a, b in _SAME_LENGTH:  # str.replace runs in C; offsets do not move
+            if a in folded:
+                folded = folded.replace(a, b)
+        pos = shift = 0  # shift: normalized minus original length so far
+        for m in _SPECIAL.finditer(folded):
             chunk = m.group()
             repl = " " if len(chunk) > 1 else _fold_char(chunk)
+            if repl == chunk:
+                continue
+            parts.append(folded[pos:m.start()])
             parts.append(repl)
             if len(repl) != len(chunk):
+                n = m.start() + shift
                 self._seg_norm.append(n)
                 self._seg.append((n, n + len(repl), m.start(), m.end()))
-            n += len(repl)
+                shift += len(repl) - len(chunk)
             pos = m.end()
-        parts.append(text[pos:].translate(_FOLD))
+        parts.append(folded[pos:])
         self.norm = "".join(parts)
         self._index: dict[str, list[int]] | None = None
         self._cache: dict[str, list[tuple[int, int]]] = {}
 
     def _orig(self, n: int, end: bool) -> int:
         """Original offset of normalized position ``n`` (a start, or an exclusive end)."""
+        if not self._seg:
+            return n
         probe = n - 1 if end else n
         k = bisect_right(self._seg_norm, probe) - 1
         if k >= 0:
@@ -160,17 +174,21 @@ class NormalizedText:
 
     def occurrences(self, mention: str) -> list[tuple[int, int]]:
         """Original ``(start, end)`` of the mention's occurrences, filtered as the module docstring says."""
+        got = self._cache.get(mention)
+        if got is not None:
+            return got
         key = mention.strip()
-        if key in self._cache:
-            return self._cache[key]
         needle = normalize(key).strip()
         found = [(self._orig(p, False), self._orig(p + len(needle), True)) for p in self._starts(needle)] \
             if needle else []
-        exact = [o for o in found if self.text[o[0]:o[1]] == key]
-        found = exact or found
-        whole = [o for o in found if not self._cuts_word(*o)]
-        self._cache[key] = whole or found
-        return self._cache[key]
+        t = self.text
+        if len(found) > 1:
+            exact = [o for o in found if t[o[0]:o[1]] == key]
+            found = exact or found
+            whole = [o for o in found if not self._cuts_word(*o)]
+            found = whole or found
+        self._cache[mention] = found
+        return found
 
     def _cuts_word(self, start: int, end: int) -> bool:
         t = self.text
@@ -219,15 +237,20 @@ class _Aligner:
             pick = found[mention.occurrence - 1]
             if not self._free(*pick):
                 return self._duplicate(mention, where)
-        else:
+        elif mention.context:
             free = [o for o in found if self._free(*o)]
             if not free:
                 return self._duplicate(mention, where)
-            if mention.context:
-                scores = [self.nt.context_score(s, e, mention.context) for s, e in free]
-                best = max(scores)
-                free = [o for o, s in zip(free, scores) if s == best]
+            scores = [self.nt.context_score(s, e, mention.context) for s, e in free]
+            best = max(scores)
+            free = [o for o, s in zip(free, scores) if s == best]
             pick = next((o for o in free if o[0] >= self.last_end), free[0])
+        else:  # text order, walking from the previous mention's end: no scan of every occurrence
+            i = bisect_left(found, (self.last_end, -1))
+            pick = next((found[k] for k in range(i, len(found)) if self._free(*found[k])), None) or \
+                next((found[k] for k in range(i) if self._free(*found[k])), None)
+            if pick is None:
+                return self._duplicate(mention, where)
         return self.take((pick[0], pick[1], mention.label), mention.text)
 
     def take(self, span: tuple[int, int, str], text: str) -> tuple[int, int, str]:

@@ -154,10 +154,12 @@ def _add_score_parser(sub) -> None:
 
 
 def _cmd_extractors(args) -> int:
-    from models.registry import REGISTRY
+    from models.registry import NEEDS_SERVICE, REGISTRY
 
     for name in sorted(REGISTRY):
-        print(f"{name:<18} {REGISTRY[name]}")
+        needs = "  (needs an LLM server: README 'Score an LLM'; the leaderboard runs it only when given)" \
+            if name in NEEDS_SERVICE else ""
+        print(f"{name:<18} {REGISTRY[name]}{needs}")
     return 0
 
 

@@ -34,6 +34,16 @@ def format_record(record: dict) -> str:
         if c["matched"]:
             lines.append(f"on matched claims: source {c['source_accuracy']:.3f}, date {c['date_accuracy']:.3f}, "
                          f"value {c['value_accuracy']:.3f}, ISO date {c['date_value_accuracy']:.3f}")
+    m = record.get("mentions")
+    if m is not None:
+        lines += ["", f"mention strings: {m['normalized']} found only after normalization, {m['duplicates']} "
+                      f"duplicate(s) counted once, {len(m['unaligned'])} not in the text (false positives)"]
+        lines += [f"  {u['doc_id']} {u['where']}: {u['label']} {u['text']!r}: {u['reason']}"
+                  for u in m["unaligned"][:20]]
+        if len(m["unaligned"]) > 20:
+            lines.append(f"  ... and {len(m['unaligned']) - 20} more (all in the record)")
+    if record.get("notes"):
+        lines += ["", f"notes ({len(record['notes'])}):"] + [f"  {n}" for n in record["notes"]]
     a = record["alignment"]
     lines.append("")
     lines.append(f"alignment: {a['predicted']} predicted spans; {a['snapped']} widened to token boundaries, "
