@@ -15,7 +15,8 @@ from .dataset import CONFIGS, SPLIT, document_row, features, sentence_rows
 from .errors import GoldError, TroopclaimsError
 from .fingerprint import fingerprint
 from .gold import read_gold
-from .paths import CORPUS_DIR, GOLD_DIR, SEEDS_DIR
+from .paths import CORPUS_DIR, GOLD_DIR, ROOT, SEEDS_DIR
+from .release import release_files
 from .seeds import load_seeds
 from .swap import commit, new_staging, recover, unfinished
 from .types import Document
@@ -116,11 +117,14 @@ def build(corpus_dir: Path = CORPUS_DIR, *, seeds_dir: Path = SEEDS_DIR, gold_di
                        sum(len(d.spans) for d in docs), sum(len(d.claims) for d in docs), changed)
 
 
-def check(corpus_dir: Path = CORPUS_DIR, *, seeds_dir: Path = SEEDS_DIR, gold_dir: Path = GOLD_DIR) -> BuildResult:
-    """Rebuild into a scratch copy and require it to equal ``corpus_dir`` byte for byte.
+def check(corpus_dir: Path = CORPUS_DIR, *, seeds_dir: Path = SEEDS_DIR, gold_dir: Path = GOLD_DIR,
+          root: Path = ROOT) -> BuildResult:
+    """Rebuild into a scratch copy and require it, and the release folder made from it, to equal
+    what ``corpus_dir`` gives byte for byte.
 
-    Fails when corpus/ is stale (the sources build something else) or when the
-    data changed without a version bump and changelog entry.
+    Fails when corpus/ is stale (the sources build something else), when the
+    data changed without a version bump and changelog entry, or when no
+    code-free release folder can be assembled (say, LICENSE is missing).
     """
     if problem := unfinished(corpus_dir):
         raise StaleBuildError(problem)
@@ -136,6 +140,10 @@ def check(corpus_dir: Path = CORPUS_DIR, *, seeds_dir: Path = SEEDS_DIR, gold_di
         differences = _differences(scratch, corpus_dir)
         if differences:
             raise StaleBuildError("corpus/ is stale, run `troopclaims build`: " + "; ".join(differences))
+        want, have = release_files(scratch, root), release_files(corpus_dir, root)
+        if want != have:
+            raise StaleBuildError("the release folder would differ from a fresh build's: " + ", ".join(
+                sorted(rel for rel in want.keys() | have.keys() if want.get(rel) != have.get(rel))))
     return result
 
 

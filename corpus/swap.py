@@ -69,10 +69,14 @@ def recover(target: Path, keep: Path | None = None) -> bool:
         roll_forward(target)
         acted = True
     for leftover in sorted(target.iterdir()):
-        if leftover != keep and leftover.name.startswith((STAGING_PREFIX, _DONE_PREFIX)):
+        if leftover != keep and leftover.name != JOURNAL and is_swap_leftover(leftover.name):
             shutil.rmtree(leftover)
             acted = True
     return acted
+
+
+def is_swap_leftover(name: str) -> bool:
+    return name == JOURNAL or name.startswith((STAGING_PREFIX, _DONE_PREFIX))
 
 
 def unfinished(target: Path) -> str | None:
