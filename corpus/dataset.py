@@ -11,7 +11,7 @@ CONFIGS = ("sentences", "documents")
 
 # What each config and field holds: the card and the Croissant file both read these.
 CONFIG_DESCRIPTIONS = {
-    "sentences": "One row per sentence, with tokens and IOB2 tags (the default config).",
+    "sentences": "One row per sentence, with tokens and IOB2 tags.",
     "documents": "One row per article: the raw text, its spans and its claims.",
 }
 FIELD_DESCRIPTIONS = {
@@ -34,7 +34,7 @@ FIELD_DESCRIPTIONS = {
         "spans/id": "span id within the article (`T1`, ...)",
         "spans/start": "start character offset in `text`",
         "spans/end": "end character offset in `text` (half-open)",
-        "spans/label": "label id",
+        "spans/label": "label id (a ClassLabel over QUANTITY, ATTRIBUTION, DATE)",
         "spans/text": "the span's text, equal to `text[start:end]`",
         "claims": "the gold claims: one per QUANTITY span",
         "claims/id": "claim id within the article (`C1`, ...)",
