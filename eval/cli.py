@@ -46,8 +46,9 @@ def _cmd_release(args) -> int:
     from corpus.release import DEFAULT_OUT, write_release
 
     result = check()  # publish only what the sources build, with its changelog entry
-    files = write_release(args.out or DEFAULT_OUT)
-    out = os.path.relpath(args.out or DEFAULT_OUT) + os.sep
+    target = (args.out or DEFAULT_OUT).resolve()
+    files = write_release(target)
+    out = (target.relative_to(Path.cwd()) if target.is_relative_to(Path.cwd()) else target).as_posix() + "/"
     print(f"wrote {out}: troopclaims {result.version} ({result.fingerprint}), {len(files)} files, "
           f"{sum(len(b) for b in files.values())} bytes, no code")
     print(f"publish with: hf upload <user>/troopclaims {out} . --repo-type dataset")
