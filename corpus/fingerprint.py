@@ -13,6 +13,8 @@ import hashlib
 import json
 from pathlib import Path
 
+from .errors import FormatError
+
 
 def _arrow_type(t) -> object:
     """A writer-independent description of an Arrow type (list item names like ``element`` vary)."""
@@ -31,9 +33,14 @@ def _canonical(obj) -> bytes:
 
 def table_digest(path: Path) -> str:
     """sha256 of one Parquet file's schema and rows."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pq.read_table(path)
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowException, OSError) as exc:
+        reason = str(exc).replace(str(path), "").splitlines()[0]
+        raise FormatError(f"{path}: not a readable Parquet file ({reason})") from None
     meta = table.schema.metadata or {}
     hf = json.loads(meta[b"huggingface"]).get("info", {}).get("features") if b"huggingface" in meta else None
     schema = {"fields": [[f.name, _arrow_type(f.type)] for f in table.schema], "features": hf}
