@@ -3,24 +3,27 @@ from __future__ import annotations
 
 import datetime as dt
 import filecmp
-import os
+import hashlib
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .card import render_card
+from .card import render_card, stats
+from .croissant import render_croissant
 from .dataset import CONFIGS, SPLIT, document_row, features, sentence_rows
 from .errors import GoldError, TroopclaimsError
 from .fingerprint import fingerprint
-from .gold import atomic_write, read_gold
-from .paths import CORPUS_DIR, GOLD_DIR, SEEDS_DIR
+from .gold import read_gold
+from .paths import CORPUS_DIR, GOLD_DIR, ROOT, SEEDS_DIR
+from .release import release_files
 from .seeds import load_seeds
+from .swap import commit, new_staging, recover, unfinished
 from .types import Document
 from .validate import document_problems
 from .version import Entry, bumped, read_changelog, render_changelog
 
-OUTPUTS = ("data", "README.md", "CHANGELOG.md")
+FILES = ("README.md", "CHANGELOG.md", "croissant.json")  # besides data/: what build writes into corpus/
 
 
 class StaleBuildError(TroopclaimsError):
@@ -48,6 +51,8 @@ def load_documents(seeds_dir: Path = SEEDS_DIR, gold_dir: Path = GOLD_DIR) -> li
 
 
 def _write_parquet(rows: list[dict], config: str, path: Path) -> int:
+    """Write one file; returns the size `datasets` reports for it (the Arrow table as read back:
+    the reader allocates validity buffers an in-memory table built from rows lacks)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -55,11 +60,11 @@ def _write_parquet(rows: list[dict], config: str, path: Path) -> int:
     table = pa.Table.from_pylist(rows, schema=schema)
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(table, path, compression="zstd", row_group_size=10_000)
-    return table.nbytes
+    return pq.read_table(path).nbytes
 
 
 def _write_data(docs: list[Document], data_dir: Path) -> tuple[dict[str, list[dict]], dict[str, int]]:
-    """Write both configs; returns their rows and in-memory Arrow sizes (the card's num_bytes)."""
+    """Write both configs; returns their rows and sizes (the card's num_bytes)."""
     rows = {
         "sentences": [row for d in docs for row in sentence_rows(d)],
         "documents": [document_row(d) for d in docs],
@@ -72,17 +77,19 @@ def build(corpus_dir: Path = CORPUS_DIR, *, seeds_dir: Path = SEEDS_DIR, gold_di
           bump: str | None = None, message: str | None = None, today: str | None = None) -> BuildResult:
     """Build the dataset into ``corpus_dir``.
 
-    Nothing is written unless the whole build succeeds. When the data's
+    Nothing is written unless the whole build succeeds, and the new release
+    replaces the old one as a whole (``swap``). When the data's
     fingerprint differs from the current changelog entry's, a ``bump`` with a
     ``message`` is required: a changed dataset always gets a new version.
     """
     docs = load_documents(seeds_dir, gold_dir)
-    changelog_path = corpus_dir / "CHANGELOG.md"
-    entries = read_changelog(changelog_path)
-    with tempfile.TemporaryDirectory(dir=corpus_dir, prefix=".build-") as tmp:
-        staging = Path(tmp)
-        rows, nbytes = _write_data(docs, staging / "data")
-        fp = fingerprint(staging / "data")
+    recover(corpus_dir)  # finish a build killed mid-swap before reading what it left
+    entries = read_changelog(corpus_dir / "CHANGELOG.md")
+    staging = new_staging(corpus_dir)
+    try:
+        new = staging / "new"
+        rows, nbytes = _write_data(docs, new / "data")
+        fp = fingerprint(new / "data")
         changed = not entries or entries[0].fingerprint != fp
         if bump is None and changed:
             recorded = f"{entries[0].version}'s {entries[0].fingerprint}" if entries else "no changelog entry"
@@ -96,36 +103,31 @@ def build(corpus_dir: Path = CORPUS_DIR, *, seeds_dir: Path = SEEDS_DIR, gold_di
                 raise TroopclaimsError(f"nothing to release: the data is identical to {entries[0].version}")
             version = bumped(entries[0].version if entries else "0.0.0", bump)
             entries = [Entry(version, today or dt.date.today().isoformat(), fp, message.strip())] + entries
-        (staging / "CHANGELOG.md").write_text(render_changelog(entries), encoding="utf-8")
-        card = render_card(docs, rows, nbytes, entries[0].version, fp)
-        (staging / "README.md").write_text(card, encoding="utf-8")
-        _swap_in(staging, corpus_dir)
-    return BuildResult(entries[0].version, fp, len(docs), len(rows["sentences"]),
+        top = entries[0]
+        files = {p.relative_to(new).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                 for p in sorted((new / "data").rglob("*")) if p.is_file()}
+        (new / "CHANGELOG.md").write_text(render_changelog(entries), encoding="utf-8")
+        (new / "README.md").write_text(render_card(docs, rows, nbytes, top.version, fp, top.date), encoding="utf-8")
+        (new / "croissant.json").write_text(
+            render_croissant(files, top.version, fp, top.date, stats(docs, rows)), encoding="utf-8")
+        commit(staging, corpus_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return BuildResult(top.version, fp, len(docs), len(rows["sentences"]),
                        sum(len(d.spans) for d in docs), sum(len(d.claims) for d in docs), changed)
 
 
-def _swap_in(staging: Path, corpus_dir: Path) -> None:
-    """Replace data/ by rename (old kept until the new one is in place), then the two files."""
-    old = corpus_dir / "data"
-    backup = staging / "old-data"
-    if old.exists():
-        os.replace(old, backup)
-    try:
-        os.replace(staging / "data", old)
-    except BaseException:
-        if backup.exists():
-            os.replace(backup, old)
-        raise
-    for name in ("CHANGELOG.md", "README.md"):
-        atomic_write(corpus_dir / name, (staging / name).read_bytes())
+def check(corpus_dir: Path = CORPUS_DIR, *, seeds_dir: Path = SEEDS_DIR, gold_dir: Path = GOLD_DIR,
+          root: Path = ROOT) -> BuildResult:
+    """Rebuild into a scratch copy and require it, and the release folder made from it, to equal
+    what ``corpus_dir`` gives byte for byte.
 
-
-def check(corpus_dir: Path = CORPUS_DIR, *, seeds_dir: Path = SEEDS_DIR, gold_dir: Path = GOLD_DIR) -> BuildResult:
-    """Rebuild into a scratch copy and require it to equal ``corpus_dir`` byte for byte.
-
-    Fails when corpus/ is stale (the sources build something else) or when the
-    data changed without a version bump and changelog entry.
+    Fails when corpus/ is stale (the sources build something else), when the
+    data changed without a version bump and changelog entry, or when no
+    code-free release folder can be assembled (say, LICENSE is missing).
     """
+    if problem := unfinished(corpus_dir):
+        raise StaleBuildError(problem)
     with tempfile.TemporaryDirectory(prefix="troopclaims-check-") as tmp:
         scratch = Path(tmp) / "corpus"
         scratch.mkdir()
@@ -138,6 +140,10 @@ def check(corpus_dir: Path = CORPUS_DIR, *, seeds_dir: Path = SEEDS_DIR, gold_di
         differences = _differences(scratch, corpus_dir)
         if differences:
             raise StaleBuildError("corpus/ is stale, run `troopclaims build`: " + "; ".join(differences))
+        want, have = release_files(scratch, root), release_files(corpus_dir, root)
+        if want != have:
+            raise StaleBuildError("the release folder would differ from a fresh build's: " + ", ".join(
+                sorted(rel for rel in want.keys() | have.keys() if want.get(rel) != have.get(rel))))
     return result
 
 
@@ -145,7 +151,7 @@ def _differences(expected: Path, actual: Path) -> list[str]:
     out = []
     want = {p.relative_to(expected) for p in expected.rglob("*") if p.is_file()}
     have = {p.relative_to(actual) for p in (actual / "data").rglob("*") if p.is_file()}
-    have |= {Path(n) for n in ("README.md", "CHANGELOG.md") if (actual / n).exists()}
+    have |= {Path(n) for n in FILES if (actual / n).exists()}
     for rel in sorted(want | have):
         if rel not in have:
             out.append(f"{rel} missing")

@@ -1,12 +1,17 @@
-"""The dataset card (corpus/README.md): YAML metadata for `datasets`, and a body whose figures are computed."""
+"""The dataset card (README.md) on the Hub's dataset-card template: YAML for `datasets` and the Hub, computed figures.
+
+Prose comes from ``datasheet`` (shared with croissant.json), features and
+field descriptions from ``dataset``; this module only lays them out.
+"""
 from __future__ import annotations
 
 from collections import Counter
 
 import yaml
 
-from .dataset import CONFIGS, SPLIT, features
-from .labels import LABELS
+from . import datasheet as ds
+from .dataset import CONFIG_DESCRIPTIONS, CONFIGS, FIELD_DESCRIPTIONS, SPLIT, features
+from .labels import LABELS, TAGS
 from .types import Document
 
 DESCRIPTIONS = {
@@ -21,16 +26,19 @@ DESCRIPTIONS = {
 
 def _metadata(rows: dict[str, list[dict]], nbytes: dict[str, int], version: str) -> dict:
     return {
-        "pretty_name": "troopclaims",
+        "pretty_name": ds.NAME,
         "language": ["en"],
         "license": "other",
-        "license_name": "troopclaims-annotations-cc-by-4.0-texts-fair-use",
-        "license_details": ("Annotations, tokens and claim links: CC BY 4.0. Article texts remain the "
-                            "copyright of their publishers and are included verbatim for research."),
+        "license_name": ds.LICENSE_NAME,
+        "license_link": "NOTICE",
+        "annotations_creators": ["machine-generated"],
+        "language_creators": ["found"],
+        "multilinguality": ["monolingual"],
+        "source_datasets": ["original"],
         "task_categories": ["token-classification"],
         "task_ids": ["named-entity-recognition"],
         "size_categories": ["n<1K"],
-        "tags": ["information-extraction", "claims", "attribution", "quantities", "news"],
+        "tags": ["information-extraction", "claims", "attribution", "quantities", "news", "croissant"],
         "configs": [
             {"config_name": c, "data_files": [{"split": SPLIT, "path": f"data/{c}/{SPLIT}-*.parquet"}],
              "version": version, **({"default": True} if c == "sentences" else {})}
@@ -38,7 +46,8 @@ def _metadata(rows: dict[str, list[dict]], nbytes: dict[str, int], version: str)
         ],
         "dataset_info": [
             {"config_name": c, "features": features(c)._to_yaml_list(),
-             "splits": [{"name": SPLIT, "num_bytes": nbytes[c], "num_examples": len(rows[c])}]}
+             "splits": [{"name": SPLIT, "num_bytes": nbytes[c], "num_examples": len(rows[c])}],
+             "dataset_size": nbytes[c]}
             for c in CONFIGS
         ],
     }
@@ -50,8 +59,18 @@ def _table(header: list[str], body: list[list]) -> str:
     return "\n".join(lines)
 
 
+def _fields(config: str) -> str:
+    return "\n".join(f"  - `{name}`: {text}" for name, text in FIELD_DESCRIPTIONS[config].items())
+
+
+def stats(docs: list[Document], rows: dict[str, list[dict]]) -> dict[str, int]:
+    """The headline counts, as the card's limitations and croissant.json state them."""
+    return {"documents": len(docs), "sentences": len(rows["sentences"]),
+            "spans": sum(len(d.spans) for d in docs), "claims": sum(len(d.claims) for d in docs)}
+
+
 def render_card(docs: list[Document], rows: dict[str, list[dict]], nbytes: dict[str, int],
-                version: str, fp: str) -> str:
+                version: str, fp: str, date: str) -> str:
     per_doc = []
     totals = Counter()
     for d in docs:
@@ -67,81 +86,125 @@ def render_card(docs: list[Document], rows: dict[str, list[dict]], nbytes: dict[
                    + [totals[label] for label in LABELS] + [n_claims])
     label_rows = [[f"`{label}`", totals[label], DESCRIPTIONS[label]] for label in LABELS]
     front = yaml.safe_dump(_metadata(rows, nbytes, version), sort_keys=False, allow_unicode=True, width=100)
+    counts = stats(docs, rows)
     return f"""---
 {front}---
 
-# troopclaims
+# Dataset Card for troopclaims
 
-A small, exact benchmark for one hard information-extraction task: in conflict
-news, find every **quantity**, every **attribution** (who says it) and every
-**date**, so that a reader can see *who claimed which number when*. The five
-seed articles, about North Korean troops in Russia's war on Ukraine, disagree
-with each other (11,000 or 12,000 sent; 25-30 thousand or 10-20 thousand more;
-up to 100,000), and the disagreement is the point.
+{ds.SUMMARY} The articles disagree with each other (11,000 or 12,000 sent;
+25-30 thousand or 10-20 thousand more; up to 100,000), and the disagreement
+is the point: a system that finds "12,000" but not *who* said it, or *when*,
+has not helped a reader weigh the claims.
 
-- **Version:** {version}
-- **Content fingerprint:** `{fp}` (sha256 over the files under `data/`)
-- **Changelog:** [CHANGELOG.md](CHANGELOG.md)
+- **Version:** {version} ({date}); changes in [CHANGELOG.md](CHANGELOG.md)
+- **Content fingerprint:** `{fp}` (sha256 over the rows and schema of the files under `data/`, independent of the Parquet writer)
+- **Curated by:** {ds.CREATOR}
+- **Language:** English
+- **License:** annotations Apache-2.0; article texts third-party, not relicensed (see [License](#license))
+- **Croissant metadata:** [croissant.json](croissant.json) (Croissant 1.1 with the responsible-AI fields)
 
-## Labels
+## Uses
 
-Spans are half-open character ranges `[start, end)` into the raw article text,
-also given as IOB2 tags over tokens. The full contract is in the project's
-`annotation/GUIDELINES.md`.
+### Direct Use
 
-{_table(["label", "spans", "what it marks"], label_rows)}
-
-Tag set (`ner_tags` ClassLabel ids 0-6): `O, B-QUANTITY, I-QUANTITY, B-ATTRIBUTION, I-ATTRIBUTION, B-DATE, I-DATE`.
-
-Every QUANTITY is the head of one **claim**, which links it to at most one
-ATTRIBUTION (its source) and one DATE, and carries normalized values: `low`
-and `high` (null for an open side), `approximate`, and an ISO 8601
-`date_value` at the precision the text allows.
-
-## Counts
-
-{_table(header, per_doc)}
-
-## Configurations
-
-- `sentences` (default), split `test`: one row per sentence: `id`, `doc_id`,
-  `sentence_index`, character `start`/`end`, `tokens`, `token_starts`,
-  `token_ends` (character offsets into the document text), `ner_tags` (IOB2).
-- `documents`, split `test`: one row per article: `doc_id`, `text`,
-  `published` (inferred publication date), `spans` (`id`, `start`, `end`,
-  `label`, `text`) and `claims` (`id`, `quantity`, `source`, `date`, `low`,
-  `high`, `approximate`, `date_value`; span references by id).
-
-## Loading
+{ds.USES}
 
 ```python
 from datasets import load_dataset
 
-sentences = load_dataset("corpus", split="test")              # from the repository root
-documents = load_dataset("corpus", "documents", split="test")
+sentences = load_dataset("<user>/troopclaims", split="test")              # default config: one row per sentence
+documents = load_dataset("<user>/troopclaims", "documents", split="test") # one row per article
 sentences.features["ner_tags"].feature.names
 ```
 
-Tokens are produced by spaCy's blank English tokenizer with a rule-based
-sentencizer (sentences also end at line breaks); whitespace-only tokens are
-dropped.
+From a clone of the project repository, pass the folder instead: `load_dataset("corpus", split="test")`.
 
-## Provenance
+### Out-of-Scope Use
 
-The five articles (English-language news and wire rewrites published between
-October 2024 and mid-2025) were supplied as plain-text seeds by the project's
-requesters and are kept byte for byte in `seeds/`, with their sha256 in
-`seeds/SHA256SUMS`; the document id is the file name without `.txt`. The
-texts carry no publication dates: each document's `published` value was
-inferred from its content, with the reasoning in its gold file. Gold spans
-and claims were annotated by careful reading in independent passes (model
-annotator sessions working from the written guidelines or from the label
-contract alone), compared with the project's span matching and adjudicated
-case by case; `annotation/AGREEMENT.md` gives the agreement figures and every
-decision.
+{ds.OUT_OF_SCOPE}
+
+## Dataset Structure
+
+Two configurations, each with one `{SPLIT}` split.
+
+- `sentences` (default): {CONFIG_DESCRIPTIONS["sentences"]}
+{_fields("sentences")}
+- `documents`: {CONFIG_DESCRIPTIONS["documents"]}
+{_fields("documents")}
+
+Spans are half-open character ranges `[start, end)` into the raw article text,
+also given as IOB2 tags over tokens. Tag set (`ner_tags` ClassLabel ids 0-{len(TAGS) - 1}):
+`{", ".join(TAGS)}`.
+
+{_table(["label", "spans", "what it marks"], label_rows)}
+
+Every QUANTITY is the head of one **claim**, which links it to at most one
+ATTRIBUTION (its source) and one DATE, and carries normalized values: `low`
+and `high` (null for an open side), `approximate`, and an ISO 8601
+`date_value` at the precision the text allows. The full label contract is the
+project's `annotation/GUIDELINES.md`.
+
+{_table(header, per_doc)}
+
+## Dataset Creation
+
+### Curation Rationale
+
+Conflict reporting cites many figures from many sources, and they disagree.
+Extraction systems are usually scored on entities alone; this benchmark
+scores whether a system recovers the quantity, its source and its date
+together.
+
+### Source Data
+
+#### Data Collection and Processing
+
+{ds.DATA_COLLECTION}
+
+#### Who are the source data producers?
+
+Journalists and wire services of the publishing outlets; the project did not
+write or edit the texts.
+
+### Annotations
+
+#### Annotation process
+
+{ds.ANNOTATION_PROTOCOL}
+
+#### Who are the annotators?
+
+{ds.ANNOTATOR_DEMOGRAPHICS} {ds.ANNOTATIONS_PER_ITEM}
+
+#### Personal and Sensitive Information
+
+{ds.PERSONAL_INFORMATION}
+
+## Bias, Risks, and Limitations
+
+{ds.BIASES}
+
+{ds.LIMITATIONS.format(**counts)}
+
+### Recommendations
+
+Report intervals, not only point scores; read the numbers in the texts as
+claims by their sources; do not train on this test set.
+
+## Citation
+
+**BibTeX:**
+
+```bibtex
+{ds.bibtex(version, date[:4])}
+```
 
 ## License
 
-Annotations: CC BY 4.0. Article texts: copyright of their publishers,
-included verbatim for research on information extraction.
+{ds.LICENSING}
+
+## Maintenance
+
+{ds.MAINTENANCE}
 """

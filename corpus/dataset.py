@@ -9,6 +9,45 @@ from .types import Document
 SPLIT = "test"
 CONFIGS = ("sentences", "documents")
 
+# What each config and field holds: the card and the Croissant file both read these.
+CONFIG_DESCRIPTIONS = {
+    "sentences": "One row per sentence, with tokens and IOB2 tags.",
+    "documents": "One row per article: the raw text, its spans and its claims.",
+}
+FIELD_DESCRIPTIONS = {
+    "sentences": {
+        "id": "sentence id, `<doc_id>-<sentence_index>`",
+        "doc_id": "the article's id (its seed file name without `.txt`)",
+        "sentence_index": "position of the sentence in its article, from 0",
+        "start": "character offset of the sentence's first token in the article text",
+        "end": "character offset just past the sentence's last token (half-open)",
+        "tokens": "the tokens' text",
+        "token_starts": "each token's start offset in the article text",
+        "token_ends": "each token's end offset in the article text (half-open)",
+        "ner_tags": "IOB2 tag ids, one per token",
+    },
+    "documents": {
+        "doc_id": "the article's id (its seed file name without `.txt`)",
+        "text": "the article text, verbatim (third-party news; see the licence section)",
+        "published": "publication date inferred from the content (`YYYY-MM`), null if none",
+        "spans": "the gold spans",
+        "spans/id": "span id within the article (`T1`, ...)",
+        "spans/start": "start character offset in `text`",
+        "spans/end": "end character offset in `text` (half-open)",
+        "spans/label": "label id (a ClassLabel over QUANTITY, ATTRIBUTION, DATE)",
+        "spans/text": "the span's text, equal to `text[start:end]`",
+        "claims": "the gold claims: one per QUANTITY span",
+        "claims/id": "claim id within the article (`C1`, ...)",
+        "claims/quantity": "id of the claim's QUANTITY span",
+        "claims/source": "id of its ATTRIBUTION span, null if the text names none",
+        "claims/date": "id of its DATE span, null if none",
+        "claims/low": "normalized lower bound, null when open",
+        "claims/high": "normalized upper bound, null when open",
+        "claims/approximate": "whether the quantity is approximate (`about`, `nearly`, `some`)",
+        "claims/date_value": "ISO 8601 value of the date at the precision the text allows, null if none",
+    },
+}
+
 
 def features(config: str):
     """The Hugging Face Features of a config (datasets imported only here)."""

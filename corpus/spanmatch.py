@@ -1,8 +1,9 @@
-"""Span matching in the SemEval-2013 sense (as nervaluate counts it), so boundary errors show apart from misses.
+"""Span matching in the SemEval-2013 sense, so boundary errors show apart from misses.
 
 Each predicted span is paired with at most one gold span, the best available
 of: same boundaries and label, same boundaries, overlap with the same label,
-any overlap. Then per scheme:
+any overlap (ties: the leftmost gold span). Predictions are taken in offset
+order. Then per scheme:
 
 | pairing                     | strict    | exact     | partial | ent_type  |
 |-----------------------------|-----------|-----------|---------|-----------|
@@ -16,6 +17,38 @@ any overlap. Then per scheme:
 precision = (correct + 0.5 partial) / (correct + incorrect + partial + spurious),
 recall = (correct + 0.5 partial) / (correct + incorrect + partial + missed);
 partial counts only in the ``partial`` scheme.
+
+How this differs from nervaluate (1.2), which defines the same four schemes.
+The counts are equal (tests/test_spanmatch_oracle.py checks it against
+nervaluate) when no prediction overlaps two gold spans and no gold span
+overlaps two predictions (overall counts), and, for per-label counts, when
+overlapping spans also share their label. Otherwise:
+
+1. **One pairing for all schemes.** Here a prediction is paired once, and all
+   four schemes read that pairing; nervaluate pairs anew in each scheme
+   (strict, exact and partial take the first overlapping gold span in list
+   order unless one matches exactly; ent_type prefers a same-label overlap
+   with the closest boundaries). So when one prediction overlaps two gold
+   spans, which one it takes, which one is missed and what a later prediction
+   can still pair with may differ. Gold `QUANTITY [0,10)`, `ATTRIBUTION
+   [12,20)`; predicted `ATTRIBUTION [5,15)`, `ATTRIBUTION [16,20)`: here the
+   first prediction takes the same-label gold span and the second is
+   spurious (strict: 1 incorrect, 1 missed, 1 spurious); in nervaluate's
+   strict scheme the first takes the QUANTITY and the second the ATTRIBUTION
+   (2 incorrect).
+2. **Per-label counts of label confusions.** Here a pairing is counted under
+   the gold span's label (a spurious prediction under its own label), so the
+   labels add up to the overall counts. nervaluate scores each label on the
+   spans of that label alone: a prediction `DATE` on a gold `QUANTITY` with
+   the same boundaries counts as missed under QUANTITY and spurious under
+   DATE in every scheme, though overall it is correct in exact and partial.
+3. **Offsets and overlap.** Spans here are half-open ``[start, end)``;
+   nervaluate's ends are inclusive (convert with ``end - 1``). Any shared
+   character is an overlap here; nervaluate by default needs the overlap to
+   cover at least 1% of the gold span (``min_overlap_percentage``), which
+   only matters for gold spans over 100 characters.
+4. **Order.** nervaluate pairs predictions in the order given; here they are
+   sorted by offset first.
 """
 from __future__ import annotations
 

@@ -15,7 +15,8 @@ from .paths import CHANGELOG_PATH
 HEADER = """# Changelog
 
 Every released version of the troopclaims dataset, newest first. The top entry
-is the current version; its fingerprint is the sha256 over the data files.
+is the current version; its fingerprint is the sha256 over the rows and schema
+of the data files (`corpus/fingerprint.py`), whatever Parquet writer made them.
 `troopclaims build --bump {patch,minor,major} --message TEXT` adds an entry.
 """
 _ENTRY = re.compile(r"^## (\d+)\.(\d+)\.(\d+) - (\d{4}-\d{2}-\d{2})$")

@@ -41,6 +41,31 @@ def _add_build_parser(sub) -> None:
     p.set_defaults(func=_cmd_build)
 
 
+def _cmd_release(args) -> int:
+    from corpus.build import check
+    from corpus.release import DEFAULT_OUT, write_release
+
+    result = check()  # publish only what the sources build, with its changelog entry
+    target = (args.out or DEFAULT_OUT).resolve()
+    files = write_release(target)
+    out = (target.relative_to(Path.cwd()) if target.is_relative_to(Path.cwd()) else target).as_posix() + "/"
+    print(f"wrote {out}: troopclaims {result.version} ({result.fingerprint}), {len(files)} files, "
+          f"{sum(len(b) for b in files.values())} bytes, no code")
+    print(f"publish with: hf upload <user>/troopclaims {out} . --repo-type dataset")
+    return 0
+
+
+def _add_release_parser(sub) -> None:
+    p = sub.add_parser("release", help="write the Hub-ready dataset folder (no code) for `hf upload`",
+                       description="Check that corpus/ is what the sources build, then write a folder holding "
+                                   "only the dataset: data/, the card (README.md), CHANGELOG.md, croissant.json, "
+                                   "LICENSE and NOTICE. The folder is replaced as a whole; one holding other "
+                                   "files is refused. Nothing is uploaded: publish it with `hf upload <user>/"
+                                   "troopclaims release/ . --repo-type dataset`.")
+    p.add_argument("--out", type=Path, metavar="DIR", help="the folder to write (default: release/, git-ignored)")
+    p.set_defaults(func=_cmd_release)
+
+
 def _cmd_validate(args) -> int:
     from corpus.build import load_documents
 
@@ -295,7 +320,8 @@ def _add_ls_parser(sub) -> None:
     add_ls_parser(sub)
 
 
-ADDERS = [_add_build_parser, _add_validate_parser, _add_score_parser, _add_align_parser, _add_leaderboard_parser,
+ADDERS = [_add_build_parser, _add_release_parser, _add_validate_parser, _add_score_parser, _add_align_parser,
+          _add_leaderboard_parser,
           _add_claims_parser, _add_agreement_parser, _add_extractors_parser, _add_ls_parser]
 
 

@@ -7,7 +7,8 @@ import pytest
 
 from eval.cli import build_parser, main
 
-SUBCOMMANDS = ["build", "validate", "score", "align", "leaderboard", "claims", "agreement", "extractors", "ls"]
+SUBCOMMANDS = ["build", "release", "validate", "score", "align", "leaderboard", "claims", "agreement", "extractors",
+               "ls"]
 
 
 def test_every_subcommand_has_help_that_explains_itself(capsys):
@@ -71,3 +72,15 @@ def test_spacy_pipeline_with_a_label_map(tmp_path, capsys):
         record["scores"]["seqeval_strict"]["labels"]["QUANTITY"]["fp"] > 0
     assert main(["score", "--spacy", "no_such_pipeline"]) == 1
     assert "cannot load spaCy pipeline 'no_such_pipeline'" in capsys.readouterr().err
+
+
+def test_release_writes_the_folder_and_refuses_a_foreign_one_in_one_line(tmp_path, capsys):
+    out = tmp_path / "rel"
+    assert main(["release", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "no code" in printed and f"hf upload <user>/troopclaims {out}/ . --repo-type dataset" in printed
+    assert (out / "croissant.json").is_file() and not list(out.rglob("*.py"))
+    (out / "script.py").write_text("print()", encoding="utf-8")
+    assert main(["release", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("troopclaims release: error: --out ") and "holds script.py" in err and err.count("\n") == 1

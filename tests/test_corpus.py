@@ -195,3 +195,36 @@ def test_claim_references_must_resolve(sources, texts):
     (gold / f"{DOC}.jsonl").write_text(dumps(doc), encoding="utf-8")
     with pytest.raises(GoldError, match=rf"{DOC} claim C1: quantity T1 is a ATTRIBUTION span, expected QUANTITY"):
         build(corpus, seeds_dir=seeds, gold_dir=gold, bump="minor", message="x")
+
+
+def test_fingerprint_ignores_how_the_parquet_files_were_written(tmp_path):
+    """Same rows, other writer (created_by, compression, pages, row groups): same fingerprint."""
+    import hashlib
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    from corpus.fingerprint import fingerprint
+    from corpus.paths import DATA_DIR
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    before = fingerprint(data)
+    assert before == read_changelog()[0].fingerprint
+    for path in sorted(data.rglob("*.parquet")):
+        raw = path.read_bytes()
+        table = pq.read_table(path)
+        pq.write_table(table, path, compression="snappy", row_group_size=3, data_page_version="2.0",
+                       use_dictionary=False, write_statistics=False)
+        writer = pq.ParquetFile(path).metadata.created_by  # e.g. "parquet-cpp-arrow version 26.0.1"
+        other = writer[:-6] + ("19.0.1" if not writer.endswith("19.0.1") else "21.0.0")
+        path.write_bytes(path.read_bytes().replace(writer.encode(), other.encode()))  # same length: valid file
+        assert pq.ParquetFile(path).metadata.created_by == other
+        assert hashlib.sha256(path.read_bytes()).digest() != hashlib.sha256(raw).digest()
+    assert fingerprint(data) == before
+
+    path = data / "documents" / "test-00000-of-00001.parquet"
+    table = pq.read_table(path)
+    pq.write_table(table.set_column(1, "text", [[t.replace("troops", "troop") for t in table["text"].to_pylist()]]),
+                   path)
+    assert fingerprint(data) != before, "a changed row changes it"

@@ -394,6 +394,8 @@ def test_not_a_result_record_is_refused(tmp_path):
 def test_scoring_refuses_data_no_changelog_entry_describes(tmp_path):
     import shutil
 
+    import pyarrow.parquet as pq
+
     from corpus.errors import TroopclaimsError
     from corpus.paths import CORPUS_DIR
 
@@ -402,6 +404,10 @@ def test_scoring_refuses_data_no_changelog_entry_describes(tmp_path):
     shutil.copy(CORPUS_DIR / "CHANGELOG.md", corpus / "CHANGELOG.md")
     assert load_goldset(corpus).version
     parquet = next((corpus / "data" / "documents").glob("*.parquet"))
-    parquet.write_bytes(parquet.read_bytes() + b"\0")
+    table = pq.read_table(parquet)
+    pq.write_table(table.slice(0, table.num_rows - 1), parquet)  # one document fewer
     with pytest.raises(TroopclaimsError, match=r"data fingerprint sha256:\w+ is not the one recorded"):
+        load_goldset(corpus)
+    parquet.write_bytes(parquet.read_bytes() + b"\0")
+    with pytest.raises(TroopclaimsError, match=r"test-00000-of-00001.parquet: not a readable Parquet file \("):
         load_goldset(corpus)

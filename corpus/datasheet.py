@@ -1,0 +1,110 @@
+"""What the dataset is, how it was made and how to use it: the prose the card and the Croissant file share.
+
+Written once here so the Hub card's sections and the Croissant RAI fields
+can never say different things. Figures (counts, version, fingerprint) are
+not written here: the card and the Croissant file compute them.
+"""
+from __future__ import annotations
+
+NAME = "troopclaims"
+CREATOR = "troopclaims maintainers"
+LICENSE_NAME = "apache-2.0-annotations-third-party-texts"  # the Hub's license_name (for `license: other`)
+APACHE_URL = "https://www.apache.org/licenses/LICENSE-2.0"
+TEXTS_LICENSE = "Article texts: copyright of their publishers; not licensed by this project (see NOTICE)"
+
+SUMMARY = (
+    "A small, exact benchmark for one information-extraction task: in conflict news, find every quantity, "
+    "every attribution (who says it) and every date, and link them into claims, so that a reader can see "
+    "who claimed which number when. Five English-language news articles about North Korean troops in "
+    "Russia's war on Ukraine, annotated with QUANTITY, ATTRIBUTION and DATE spans (character offsets and "
+    "IOB2 tags) and claims with normalized values."
+)
+
+LICENSING = (
+    "The annotations (spans, tags, claims, normalized values), the tokenization and the metadata are the "
+    "project's work, released under the Apache License 2.0 (LICENSE). The article texts (the `text` and "
+    "`tokens` fields and each span's `text`) are third-party news: their copyright stays with their "
+    "publishers, the project does not and cannot relicense them, and they are included verbatim only so "
+    "that the offsets can be checked and the benchmark run. Anyone reusing the texts beyond research on "
+    "information extraction must clear that with the publishers. See NOTICE."
+)
+
+DATA_COLLECTION = (
+    "The five articles (English-language news and wire rewrites published between October 2024 and "
+    "mid-2025) were supplied as plain text by the project's requesters; they were not scraped or sampled. "
+    "They are kept byte for byte, with their sha256, and nothing in them is edited. The texts carry no "
+    "publication dates: each document's `published` value was inferred from its content alone, with the "
+    "reasoning kept in its gold file. Tokens come from spaCy's blank English tokenizer with a rule-based "
+    "sentencizer (sentences also end at line breaks); whitespace-only tokens are dropped."
+)
+
+ANNOTATION_PROTOCOL = (
+    "Every pass was made by a language-model annotator session, not by people. Written guidelines were "
+    "drawn up first from the label contract and a close reading of the seeds. Pass A and pass B were made "
+    "independently from the guidelines (neither saw the other, the gold or any extractor output) and agreed "
+    "completely. Pass C was made from the label contract alone, without the guidelines, "
+    "to test the guidelines' own decisions; every difference from pass A was adjudicated by reading the text "
+    "against the contract, and the gold is pass A with the two changes that adjudication took from C. "
+    "After release, pass D (again from the contract alone) checked the gold and changed nothing. The passes "
+    "were written directly in the project's gold file format; agreement was measured with the project's "
+    "span matching. The agreement figures and every decision are in the project's annotation/AGREEMENT.md. "
+    "Since all passes were model sessions sharing one reading of the contract, treat the agreement as an "
+    "upper bound on what independent human annotators would reach."
+)
+ANNOTATIONS_PER_ITEM = "Four independent passes per document (A, B, C, D), adjudicated into one gold annotation."
+ANNOTATOR_DEMOGRAPHICS = "None: the annotators were language-model sessions, not people."
+
+USES = (
+    "Evaluating extractors (rules, NER models, LLM prompts) that find QUANTITY, ATTRIBUTION and DATE spans "
+    "in news and link them into claims; comparing span-matching schemes; studying how conflicting "
+    "estimates are attributed. It is a test set: one `test` split, scored with seqeval's strict IOB2 mode "
+    "and SemEval-2013 span matching by the project's harness."
+)
+OUT_OF_SCOPE = (
+    "Training or fine-tuning models to be reported as general-purpose extractors (five articles are far too "
+    "few, and the benchmark is then spent); estimating troop numbers or judging which source is right "
+    "(the gold records who claimed what, not what is true); any use that profiles the named people; "
+    "redistributing the article texts outside research on information extraction."
+)
+
+BIASES = (
+    "All five articles cover one topic (North Korean troops in Russia's war on Ukraine) over about eight "
+    "months, in English, from Western and Ukrainian-aligned outlets and wire rewrites; the sources they "
+    "quote are mostly Ukrainian, South Korean and Western officials, intelligence services and analysts. "
+    "A system tuned here learns that register and that cast of sources."
+)
+LIMITATIONS = (  # .format(documents=, sentences=, spans=, claims=)
+    "Tiny: {documents} documents, {sentences} sentences, {spans} spans, {claims} claims; confidence intervals are wide and a few spans "
+    "move scores. Only a test split. The baselines were written by engineers who had read the seed texts, "
+    "so their scores are an optimistic reference, not unseen-data estimates. Annotation by model sessions "
+    "(see the annotation protocol). Publication dates are inferred to month precision at best. The numbers "
+    "in the texts are claims by the quoted sources, not verified facts."
+)
+PERSONAL_INFORMATION = (
+    "The texts name real people: government officials, military and intelligence officers, politicians "
+    "and analysts (for example Jenny Town), in their public roles as quoted in published news. Their names "
+    "appear in the texts and as ATTRIBUTION spans. No private individuals, contact details or other "
+    "personal data beyond what the articles published are included; no data was collected from people. "
+    "The subject (soldiers sent to war, casualty figures) is sensitive."
+)
+SOCIAL_IMPACT = (
+    "Better attribution of figures in conflict reporting helps readers weigh claims against their "
+    "sources. Misuse risks: presenting an extractor's output, or the gold, as verified facts about a war."
+)
+MAINTENANCE = (
+    "Versioned: every change to the data gets a new version and a CHANGELOG.md entry recording the content "
+    "fingerprint (sha256 over the rows and schema), so results name exactly the data they scored. Fixes to "
+    "the gold are made through the project's repository (validate, build, bump) and released as new "
+    "versions; old versions stay listed."
+)
+
+
+def bibtex(version: str, year: str) -> str:
+    """The citation, in BibTeX (the card shows it; the Croissant file's citeAs carries it)."""
+    return (f"@misc{{troopclaims_{year},\n"
+            f"  title  = {{troopclaims: who claimed which number when. Quantities, attributions and dates "
+            f"in conflict news}},\n"
+            f"  author = {{{{{CREATOR}}}}},\n"
+            f"  year   = {{{year}}},\n"
+            f"  note   = {{Dataset, version {version}}}\n"
+            f"}}")
