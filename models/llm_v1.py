@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
@@ -155,6 +156,8 @@ class LLMExtractor:
         self.cache_dir = None if no_cache else Path(cache_dir) if cache_dir else default_cache_dir()
         self.progress = progress
         self._structured = True
+        self._openai = None  # the client, made on the first request
+        self._lock = threading.Lock()
         self.requests = 0  # sent this run (a cached rerun sends none)
         prompt_sha = _sha256(self.prompt)
         shots = _sha256(json.dumps(self.examples, sort_keys=True)) if self.examples else None
@@ -179,12 +182,16 @@ class LLMExtractor:
 
     # --- requests -----------------------------------------------------------------------------------------
     def _client(self):
-        from openai import OpenAI
+        """Made on the first request, not before: ``import openai`` costs over a second, a cached rerun none."""
+        with self._lock:
+            if self._openai is None:
+                from openai import OpenAI
 
-        return OpenAI(base_url=self.base_url, api_key=os.environ.get(self._key_env) or "EMPTY",
-                      max_retries=self.max_retries, timeout=self.request_timeout)
+                self._openai = OpenAI(base_url=self.base_url, api_key=os.environ.get(self._key_env) or "EMPTY",
+                                      max_retries=self.max_retries, timeout=self.request_timeout)
+            return self._openai
 
-    def _request(self, client, doc: Document) -> dict:
+    def _request(self, doc: Document) -> dict:
         """One completed reply as ``{"content", "refusal", "choices"}``; run-level problems raise LLMError."""
         import openai
 
@@ -195,12 +202,12 @@ class LLMExtractor:
                 "name": "troopclaims_answer", "schema": ANSWER_SCHEMA, "strict": True}}
         try:
             self.requests += 1
-            response = client.chat.completions.create(**kwargs)
+            response = self._client().chat.completions.create(**kwargs)
         except (openai.BadRequestError, openai.UnprocessableEntityError):
             if not structured:
                 raise
             self._structured = False  # the server does not take json_schema: ask for JSON in the prompt only
-            return self._request(client, doc)
+            return self._request(doc)
         except openai.AuthenticationError:
             raise LLMError(f"llm.v1: {self.base_url} refused the API key in ${self._key_env} (HTTP 401)") from None
         except openai.PermissionDeniedError:
@@ -214,18 +221,18 @@ class LLMExtractor:
                 "refusal": getattr(message, "refusal", None),
                 "finish_reason": choices[0].finish_reason if choices else None}
 
-    def _reply(self, client, doc: Document) -> tuple[dict | None, str | None]:
+    def _reply(self, doc: Document) -> tuple[dict | None, str | None]:
         """(reply, problem): a cached or fresh reply, or why there is none."""
-        import openai
-
         path = self._cache_path(doc)
         if path is not None and path.is_file():
             try:
                 return json.loads(path.read_text(encoding="utf-8")), None
             except ValueError:
                 pass  # a damaged cache entry is asked again and replaced
+        import openai
+
         try:
-            reply = self._request(client, doc)
+            reply = self._request(doc)
         except openai.APITimeoutError:
             return None, f"no reply within {self.request_timeout:g} s after {self.max_retries} retries"
         except openai.APIStatusError as exc:
@@ -238,9 +245,9 @@ class LLMExtractor:
             atomic_write(path, json.dumps(reply, ensure_ascii=False, sort_keys=True) + "\n")
         return reply, None
 
-    def answer(self, client, doc: Document) -> MentionDocument:
+    def answer(self, doc: Document) -> MentionDocument:
         """One document's answer in strings, or an empty one with a note saying why."""
-        reply, problem = self._reply(client, doc)
+        reply, problem = self._reply(doc)
         if reply is not None:
             if not reply["choices"]:
                 problem = "the server returned no choices"
@@ -267,10 +274,9 @@ class LLMExtractor:
                 if _leaks(text, doc.text):
                     raise LLMError(f"{self.few_shot_path}: example {i} shares text with document {doc.id}; "
                                    "few-shot examples must not come from the test documents")
-        client = self._client()
         out: dict[str, MentionDocument] = {}
         with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
-            futures = {pool.submit(self.answer, client, doc): doc.id for doc in docs}
+            futures = {pool.submit(self.answer, doc): doc.id for doc in docs}
             bar = tqdm(as_completed(futures), total=len(futures), desc="llm.v1", unit="doc",
                        disable=True if self.progress is False else None, leave=False)
             for future in bar:
