@@ -1,4 +1,4 @@
-"""The label contract (../shared/LABELS.md) as code: the one list of labels and tags."""
+"""The label contract (annotation/LABELS.md) as code: the one list of labels and tags."""
 
 LABELS: tuple[str, ...] = ("QUANTITY", "ATTRIBUTION", "DATE")
 

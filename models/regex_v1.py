@@ -1,6 +1,6 @@
 """regex.v1: a standard-library-only baseline of hand-written patterns.
 
-What it does (each pattern follows ../shared/LABELS.md, no gold was read):
+What it does (each pattern follows annotation/LABELS.md, no gold was read):
 
 - DATE: month-day(-year) ("October 29, 2024", "Tuesday, November 19",
   "October 27-28"), day-month ("3 October"), month-year, "early 2024",

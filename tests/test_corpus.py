@@ -228,3 +228,25 @@ def test_fingerprint_ignores_how_the_parquet_files_were_written(tmp_path):
     pq.write_table(table.set_column(1, "text", [[t.replace("troops", "troop") for t in table["text"].to_pylist()]]),
                    path)
     assert fingerprint(data) != before, "a changed row changes it"
+
+
+def test_the_contract_is_in_the_repository_and_names_the_tags_in_order():
+    from corpus.paths import ROOT
+
+    contract = (ROOT / "annotation" / "LABELS.md").read_text(encoding="utf-8")
+    assert f"`{', '.join(TAGS)}`" in contract
+
+
+def test_no_tracked_file_refers_outside_the_repository():
+    import subprocess
+
+    from corpus.paths import ROOT
+
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    outside = []
+    for name in files:
+        path = ROOT / name
+        if path.suffix in (".py", ".md", ".toml", ".txt", ".cfg", ".xml", ".yaml", ".json") or name == "Makefile":
+            text = path.read_text(encoding="utf-8", errors="replace")
+            outside += [name for needle in ("../" + "shared", "/" + "work/") if needle in text]
+    assert outside == []
