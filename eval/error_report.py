@@ -203,6 +203,22 @@ def _header(record: dict) -> str:
     return "\n".join(lines)
 
 
+def _unaligned(record: dict, doc_id: str) -> str:
+    """Strings the extractor gave that are not in the text (eval/ALIGNMENT.md): false positives with no place."""
+    items = [u for u in (record.get("mentions") or {}).get("unaligned", []) if u["doc_id"] == doc_id]
+    notes = [n for n in record.get("notes", []) if n.startswith(f"{doc_id}: ")]
+    out = ""
+    if items:
+        rows = "".join(f"<tr><td>{_e(u['label'])}</td><td>{_e(u['text'])}</td><td>{_e(u['where'])}</td>"
+                       f"<td>{_e(u['reason'])}</td></tr>" for u in items)
+        out += (f"<h3>Not placed in the text ({len(items)}, each a false positive)</h3><table><thead><tr>"
+                f"<th>label</th><th>string</th><th>where in the answer</th><th>why</th></tr></thead>"
+                f"<tbody>{rows}</tbody></table>")
+    if notes:
+        out += "<h3>Notes</h3><ul>" + "".join(f"<li>{_e(n.split(': ', 1)[1])}</li>" for n in notes) + "</ul>"
+    return out
+
+
 def render_error_report(record: dict, gold_docs: Mapping[str, Document],
                         predictions: Mapping[str, Document]) -> str:
     """One HTML page (inline CSS, no scripts, everything escaped) showing each document's outcomes.
@@ -224,7 +240,7 @@ def render_error_report(record: dict, gold_docs: Mapping[str, Document],
             f'<section class="card" id="doc-{_e(doc_id)}"><h2>{_e(doc_id)}</h2>'
             f'<p class="meta">{_e(summary)}</p>'
             f'<div class="doctext">{_marked_text(gold.text, pairs)}</div>'
-            f"<h3>Errors</h3>{_error_table(gold.text, pairs)}</section>")
+            f"<h3>Errors</h3>{_error_table(gold.text, pairs)}{_unaligned(record, doc_id)}</section>")
     title = f"troopclaims error report: {record.get('extractor', {}).get('name', '?')}"
     return ("<!DOCTYPE html>\n"
             f'<html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title>'

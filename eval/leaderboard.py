@@ -286,10 +286,15 @@ def command(args) -> int:
     table = (args.out / "leaderboard.md").read_text(encoding="utf-8")
     print(table)
     print(f"wrote {args.out}/: leaderboard.md, leaderboard.csv, leaderboard.png, results/, errors/")
+    from models.registry import NEEDS_SERVICE
+
+    skipped = sorted(NEEDS_SERVICE - {r.name for r in rows})
+    if skipped and not args.only_given:
+        print(f"not run: {', '.join(skipped)} (needs an LLM server; give it with --extractor llm.v1 --model NAME, "
+              "or rank its stored records with --results DIR: README 'Score an LLM')")
     if not args.no_readme and not args.only_given and not extra and not stored:
         if update_readme(table):
             print("updated the leaderboard table in README.md")
-    del rows
     return 0
 
 

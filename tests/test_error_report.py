@@ -216,3 +216,27 @@ def test_renders_a_real_run(texts):
     assert record["dataset"]["fingerprint"] in page and record["dataset"]["version"] in page
     assert body_text(page) == [gold.documents[d].text for d in sorted(gold.documents)]
     assert parse(page).errors == []
+
+
+def test_strings_not_in_the_text_and_notes_are_listed_for_their_document(tmp_path):
+    """A text-answering system's made-up strings have no place to be marked: the report lists them."""
+    import json
+
+    from eval.error_report import render_error_report
+    from eval.goldset import load_goldset
+    from eval.score import run
+    from eval.sources import from_predictions
+
+    gold = load_goldset()
+    first, second = sorted(gold.documents)[:2]
+    lines = [{"doc_id": d, "mentions": []} for d in sorted(gold.documents)]
+    lines[0]["mentions"] = [{"text": "a <b>bold</b> legion", "label": "ATTRIBUTION"}]
+    path = tmp_path / "m.jsonl"
+    path.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    record, preds = run(from_predictions(str(path), "mentions"), gold)
+    record["notes"] = [f"{second}: llm.v1: the model refused: no"]
+    page = render_error_report(record, gold.documents, preds)
+    doc1 = page[page.index(f'id="doc-{first}"'):page.index(f'id="doc-{second}"')]
+    doc2 = page[page.index(f'id="doc-{second}"'):]
+    assert "Not placed in the text (1, each a false positive)" in doc1 and "a &lt;b&gt;bold&lt;/b&gt; legion" in doc1
+    assert "llm.v1: the model refused: no" in doc2 and "Not placed" not in doc2
