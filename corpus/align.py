@@ -19,13 +19,13 @@ this module is the single documented way (eval/ALIGNMENT.md). In short:
    earliest after the previously aligned mention, else the earliest.
    All occurrences taken: a duplicate, noted and not counted twice.
 4. Claims. Each claim's quantity, source and date strings are mentions of
-   QUANTITY, ATTRIBUTION and DATE. A string equal to an already aligned span
-   of its label links to it (quantity: the first unclaimed one after the
-   previous claim's quantity; source and date: the one nearest the claim's
-   quantity, fewest sentence breaks between first, then fewest characters);
-   otherwise it is aligned as a new mention (source and date: the free
-   occurrence nearest the quantity, the same way). A claim field whose string is not
-   in the text links to the hallucination, so it counts as wrong.
+   QUANTITY, ATTRIBUTION and DATE. Candidates are the spans already aligned
+   with that label and text, and the free occurrences. Quantity: the
+   earliest candidate (not yet claimed) at or after the previous claim's
+   quantity, else the earliest. Source and date: the candidate nearest the
+   claim's quantity, fewest sentence breaks between first, then fewest
+   characters. A claim field whose string is not in the text links to the
+   hallucination, so it counts as wrong.
 
 Nothing here reads files: corpus/mentions.py checks answers, eval/mentions.py reads them, this module aligns.
 """
@@ -298,9 +298,11 @@ def align(text: str, doc: MentionDocument) -> Aligned:
         refs.append(ref)
     ids = {span: f"P{i}" for i, span in enumerate(a.taken, 1)}
     a.out.spans = [Span(s, e, label, text[s:e], ids[(s, e, label)]) for s, e, label in a.taken]
+
+    def as_id(r):
+        return ids[r] if isinstance(r, tuple) else r
+
     for j, (c, ref) in enumerate(zip(doc.claims, refs)):
-        def as_id(r):
-            return ids[r] if isinstance(r, tuple) else r
         a.out.claims.append(Claim(f"C{j + 1}", as_id(ref["quantity"]), as_id(ref["source"]), as_id(ref["date"]),
                                   c.low, c.high, c.approximate, c.date_value))
     return a.out
