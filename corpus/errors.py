@@ -25,3 +25,7 @@ class FormatError(TroopclaimsError):
 
 class PredictionError(FormatError):
     """Predictions that cannot be scored as given."""
+
+
+class UsageError(TroopclaimsError):
+    """The command line asks for something impossible (exit 2, like argparse's own usage errors)."""

@@ -10,8 +10,6 @@ Line 1 is the document record; then one line per span, then one per claim::
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -56,9 +54,40 @@ def _check_keys(record: dict, expected: set[str], where: str) -> None:
                           f"missing {sorted(missing)}, unexpected {sorted(extra)}")
 
 
-def jsonl_records(lines: Iterable[str], name: str, error: type[Exception] = FormatError):
-    """``(where, record)`` for each non-blank JSON line; ``where`` is ``name:line`` for error messages."""
-    for lineno, line in enumerate(lines, 1):
+_TYPES = {  # field -> (check, what is allowed), for the messages
+    "doc_id": (lambda v: isinstance(v, str) and v != "", "a non-empty string"),
+    "published": (lambda v: v is None or isinstance(v, str), "a string (ISO 8601) or null"),
+    "published_note": (lambda v: isinstance(v, str), "a string"),
+    "id": (lambda v: isinstance(v, str), "a string (spans T<n>, claims C<n>)"),
+    "start": (lambda v: type(v) is int, "an integer character offset"),
+    "end": (lambda v: type(v) is int, "an integer character offset"),
+    "label": (lambda v: isinstance(v, str), "a string"),
+    "text": (lambda v: isinstance(v, str), "a string"),
+    "quantity": (lambda v: isinstance(v, str), "a span id (string)"),
+    "source": (lambda v: v is None or isinstance(v, str), "a span id (string) or null"),
+    "date": (lambda v: v is None or isinstance(v, str), "a span id (string) or null"),
+    "low": (lambda v: v is None or type(v) in (int, float), "a number or null"),
+    "high": (lambda v: v is None or type(v) in (int, float), "a number or null"),
+    "approximate": (lambda v: type(v) is bool, "true or false"),
+    "date_value": (lambda v: v is None or isinstance(v, str), "a string (ISO 8601) or null"),
+}
+
+
+def _check_types(record: dict, where: str) -> None:
+    for key, value in record.items():
+        check, allowed = _TYPES.get(key, (lambda v: True, ""))
+        if not check(value):
+            raise FormatError(f"{where}: {key} must be {allowed}, got {json.dumps(value)}")
+
+
+def jsonl_records(lines: Iterable[str], name: str, error: type[Exception] = FormatError, numbered: bool = False):
+    """``(where, record)`` for each non-blank JSON line; ``where`` is ``name:line`` for error messages.
+
+    ``numbered``: ``lines`` are ``(line number, text)`` pairs (``corpus.io.Lines``), not plain strings.
+    """
+    from .io import Lines
+
+    for lineno, line in (lines if numbered or isinstance(lines, Lines) else enumerate(lines, 1)):
         if not line.strip():
             continue
         where = f"{name}:{lineno}"
@@ -75,14 +104,17 @@ def loads(content: str, text: str, source: str = "<gold>") -> Document:
         kind = record.get("kind") if isinstance(record, dict) else None
         if kind == "document":
             _check_keys(record, DOC_KEYS, where)
+            _check_types(record, where)
             if doc_record is not None:
                 raise FormatError(f"{where}: a second document record")
             doc_record = record
         elif kind == "span":
             _check_keys(record, SPAN_KEYS, where)
+            _check_types(record, where)
             spans.append(Span(record["start"], record["end"], record["label"], record["text"], record["id"]))
         elif kind == "claim":
             _check_keys(record, CLAIM_KEYS, where)
+            _check_types(record, where)
             record.pop("kind")
             claims.append(Claim(**record))
         else:
@@ -95,11 +127,16 @@ def loads(content: str, text: str, source: str = "<gold>") -> Document:
 
 def read_gold(texts: dict[str, str], gold_dir: Path = GOLD_DIR) -> dict[str, Document]:
     """Every seed as a Document with its gold; a seed without a gold file has no spans."""
+    from .io import read_text
+
+    if not gold_dir.is_dir():
+        raise FormatError(f"{gold_dir}: {'is not a folder' if gold_dir.exists() else 'no such folder'}; "
+                          "expected a folder of gold files <doc_id>.jsonl")
     docs = {}
     for doc_id, text in texts.items():
         path = gold_dir / f"{doc_id}.jsonl"
         if path.exists():
-            doc = loads(path.read_text(encoding="utf-8"), text, str(path))
+            doc = loads(read_text(path, "a gold file (JSONL)"), text, str(path))
             if doc.id != doc_id:
                 raise FormatError(f"{path}:1: doc_id {doc.id!r} does not match the file name")
             docs[doc_id] = doc
@@ -112,17 +149,11 @@ def read_gold(texts: dict[str, str], gold_dir: Path = GOLD_DIR) -> dict[str, Doc
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write to a temp file beside ``path`` and rename: never half-written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    """Write to a temp file beside ``path`` and rename: never half-written (``corpus.io.write_output``:
+    only a regular file is ever replaced; a link is followed, a device written through)."""
+    from .io import write_output
+
+    write_output(path, data)
 
 
 def write_gold(docs: Iterable[Document], gold_dir: Path = GOLD_DIR) -> None:

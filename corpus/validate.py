@@ -1,6 +1,8 @@
 """Checks of gold documents against the label contract; every finding names doc, span and problem."""
 from __future__ import annotations
 
+import re
+
 from .labels import LABELS
 from .tokenize import Sentence, sentences
 from .types import Document
@@ -29,7 +31,9 @@ def span_problems(doc: Document, sents: list[Sentence] | None = None) -> list[st
     seen_ids = set()
     for span in doc.spans:
         where = f"{doc.id} span {span.id or '?'} [{span.start}, {span.end}) {span.text!r}"
-        if span.id in seen_ids:
+        if not isinstance(span.id, str) or not re.fullmatch(r"T[1-9][0-9]*", span.id):
+            problems.append(f"{where}: span id {span.id!r} is not of the form T<n> (T1, T2, ...)")
+        elif span.id in seen_ids:
             problems.append(f"{where}: duplicate span id")
         seen_ids.add(span.id)
         if not (_is_int(span.start) and _is_int(span.end)):
@@ -70,7 +74,9 @@ def claim_problems(doc: Document) -> list[str]:
     claim_ids: set[str] = set()
     for claim in doc.claims:
         where = f"{doc.id} claim {claim.id}"
-        if claim.id in claim_ids:
+        if not isinstance(claim.id, str) or not re.fullmatch(r"C[1-9][0-9]*", claim.id):
+            problems.append(f"{where}: claim id {claim.id!r} is not of the form C<n> (C1, C2, ...)")
+        elif claim.id in claim_ids:
             problems.append(f"{where}: duplicate claim id")
         claim_ids.add(claim.id)
         for field, label in (("quantity", "QUANTITY"), ("source", "ATTRIBUTION"), ("date", "DATE")):

@@ -11,7 +11,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from corpus.errors import TroopclaimsError
+from corpus.errors import TroopclaimsError, UsageError
 
 
 def _cmd_build(args) -> int:
@@ -69,6 +69,8 @@ def _add_release_parser(sub) -> None:
 def _cmd_validate(args) -> int:
     from corpus.build import load_documents
 
+    if args.gold_dir and args.gold_dir.is_dir() and not any(args.gold_dir.glob("*.jsonl")):
+        raise TroopclaimsError(f"{args.gold_dir}: holds no gold files (<doc_id>.jsonl); nothing to validate")
     docs = load_documents(gold_dir=args.gold_dir) if args.gold_dir else load_documents()
     n_spans = sum(len(d.spans) for d in docs)
     n_claims = sum(len(d.claims) for d in docs)
@@ -91,16 +93,18 @@ def _source_from_args(args):
 
     given = [x for x in (args.extractor, args.spacy, args.predictions, args.command) if x]
     if len(given) != 1:
-        raise TroopclaimsError("name exactly one of --extractor, --spacy, --predictions, --command")
+        raise UsageError("name exactly one of --extractor, --spacy, --predictions, --command")
     if args.extractor:
         return sources.resolve(args.extractor, **_llm_options(args))
+    if args.label_map and not args.spacy:
+        raise UsageError("--label-map goes with --spacy (it maps a spaCy pipeline's labels)")
     if args.spacy:
-        return sources.from_spacy(args.spacy, dict(kv.split("=", 1) for kv in args.label_map or []))
+        return sources.from_spacy(args.spacy, dict(args.label_map or []))
     if args.predictions:
         return sources.from_predictions(args.predictions, args.format)
     if args.format not in (None, "jsonl", "mentions"):
-        raise TroopclaimsError(f"--format {args.format} is for files; a command writes jsonl or mentions")
-    return sources.from_command(args.command, args.format)
+        raise UsageError(f"--format {args.format} is for files; a command writes jsonl or mentions")
+    return sources.from_command(args.command, args.format, getattr(args, "pass_env", None) or ())
 
 
 LLM_OPTIONS = ("model", "base_url", "api_key_env", "few_shot", "cache_dir", "no_cache", "concurrency",
@@ -113,13 +117,32 @@ def _llm_options(args) -> dict:
     return {k: v for k, v in given.items() if v not in (None, False)}
 
 
+def _timeout(value: str) -> float:
+    """argparse type: a finite number of seconds above zero."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = float("nan")
+    if not (0 < seconds < float("inf")):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds above zero (e.g. 600)")
+    return seconds
+
+
+def _label_pair(value: str) -> tuple[str, str]:
+    """argparse type: THEIRS=OURS, both sides non-empty."""
+    theirs, eq, ours = value.partition("=")
+    if not eq or not theirs.strip() or not ours.strip():
+        raise argparse.ArgumentTypeError(f"{value!r} is not THEIRS=OURS (e.g. CARDINAL=QUANTITY)")
+    return theirs.strip(), ours.strip()
+
+
 def _add_source_args(p, required: bool = True) -> None:
     g = p.add_argument_group("what to score (name one)")
     g.add_argument("--extractor", metavar="NAME",
                    help="a registered extractor (regex.v1; see `troopclaims extractors`) or an import path "
                         "package.module:object (an extractor, a factory, or a function text -> spans)")
     g.add_argument("--spacy", metavar="PIPELINE", help="an installed spaCy pipeline (package name or path)")
-    g.add_argument("--label-map", metavar="THEIRS=OURS", nargs="+",
+    g.add_argument("--label-map", metavar="THEIRS=OURS", nargs="+", type=_label_pair,
                    help="with --spacy: map pipeline labels to QUANTITY/ATTRIBUTION/DATE, e.g. CARDINAL=QUANTITY")
     g.add_argument("--predictions", metavar="FILE",
                    help="a predictions file: JSONL {doc_id, spans, claims?} per line ('-' for stdin), "
@@ -130,7 +153,10 @@ def _add_source_args(p, required: bool = True) -> None:
                         "strings, aligned to offsets: eval/ALIGNMENT.md) is never guessed")
     g.add_argument("--command", metavar="CMD",
                    help="an external program reading documents as JSONL {doc_id, text, published} on stdin "
-                        "and writing predictions JSONL on stdout")
+                        "and writing predictions JSONL on stdout; at most 64 MiB of output; it does not "
+                        "inherit credentials (*_API_KEY, *_TOKEN, ...) unless named with --pass-env")
+    g.add_argument("--pass-env", metavar="NAME", action="append",
+                   help="with --command: let this environment variable through to the command (repeatable)")
     llm = p.add_argument_group("llm.v1 (an OpenAI-compatible Chat Completions server; see README 'Score an LLM')")
     llm.add_argument("--model", help="model name (default: $OPENAI_MODEL)")
     llm.add_argument("--base-url", metavar="URL", help="server URL, e.g. http://127.0.0.1:8000/v1 "
@@ -146,20 +172,24 @@ def _add_source_args(p, required: bool = True) -> None:
     llm.add_argument("--concurrency", type=int, metavar="N", help="requests at once (default: 4)")
     llm.add_argument("--max-retries", type=int, metavar="N",
                      help="retries with backoff on 429, 5xx and timeouts (default: 4)")
-    llm.add_argument("--request-timeout", type=float, metavar="SECONDS", help="per request (default: 120)")
-    p.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS",
+    llm.add_argument("--request-timeout", type=_timeout, metavar="SECONDS", help="per request (default: 120)")
+    p.add_argument("--timeout", type=_timeout, default=600.0, metavar="SECONDS",
                    help="fail an extractor or command that runs longer (default: 600)")
 
 
 def _cmd_score(args) -> int:
+    from corpus.io import check_output
     from eval.report import format_record
     from eval.result import write_result
     from eval.score import evaluate
 
-    record = evaluate(_source_from_args(args), timeout=args.timeout)
-    print(format_record(record))
     if args.out:
-        write_result(record, args.out)
+        check_output(args.out)  # before scoring: never a score computed, printed and then not saved
+    record = evaluate(_source_from_args(args), timeout=args.timeout)
+    if args.out:
+        write_result(record, args.out)  # first: a failed write prints no score
+    print(format_record(record), file=sys.stderr if args.out == "-" else sys.stdout)
+    if args.out and args.out != "-":
         print(f"\nwrote {args.out}")
     return 0
 
@@ -174,7 +204,8 @@ def _add_score_parser(sub) -> None:
                                    "naming the file and line, never a score.")
     _add_source_args(p)
     p.add_argument("--out", metavar="RESULT.json",
-                   help="write the result record (format: eval/RESULT_FORMAT.md)")
+                   help="write the result record (format: eval/RESULT_FORMAT.md); '-': to standard output "
+                        "(the table then goes to standard error)")
     p.set_defaults(func=_cmd_score)
 
 
@@ -325,17 +356,40 @@ ADDERS = [_add_build_parser, _add_release_parser, _add_validate_parser, _add_sco
           _add_claims_parser, _add_agreement_parser, _add_extractors_parser, _add_ls_parser]
 
 
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 70, 130, 141
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Exit codes (README): 0 done; 1 an error in the input or the run, one line naming it; 2 a usage
+    error (argparse); 70 a bug in troopclaims (one line; TROOPCLAIMS_DEBUG=1 shows the traceback);
+    130 interrupted (Ctrl-C); 141 standard output closed early (a pipe into `head`)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    prefix = f"troopclaims {args.subcommand}"
     try:
         return args.func(args)
+    except UsageError as exc:
+        print(f"{prefix}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except TroopclaimsError as exc:
-        print(f"troopclaims {args.subcommand}: error: {exc}", file=sys.stderr)
-        return 1
+        print(f"{prefix}: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print(f"\n{prefix}: interrupted; nothing more was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # output piped into `head` and the like: stop quietly, as Unix tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 141
+        return EXIT_BROKEN_PIPE
+    except OSError as exc:  # the system refused something not checked upstream: still one line
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"{prefix}: error: {where}{(exc.strerror or str(exc)).lower()}", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:
+        if os.environ.get("TROOPCLAIMS_DEBUG"):
+            raise
+        print(f"{prefix}: internal error (a bug in troopclaims; rerun with TROOPCLAIMS_DEBUG=1 for the "
+              f"traceback and please report it): {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_BUG
 
 
 if __name__ == "__main__":

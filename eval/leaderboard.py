@@ -276,8 +276,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def command(args) -> int:
+    from corpus.io import check_output
+
     from .cli import _source_from_args
 
+    check_output(args.out, "folder")  # before hours of scoring
     extra = [_source_from_args(args)] if any((args.extractor, args.spacy, args.predictions, args.command)) else []
     stored = stored_paths(args.results) if args.results else []
     rows = run_leaderboard(extra, args.out, samples=args.samples, seed=args.seed, unit=args.unit,

@@ -6,12 +6,12 @@ document), never a silently dropped span.
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from corpus.errors import PredictionError
 from corpus.gold import jsonl_records
+from corpus.io import Lines, display_name, open_input, read_bytes
 from corpus.labels import LABELS
 from corpus.types import Claim, Document, Span
 
@@ -53,6 +53,11 @@ def parse_spans(raw, text: str, where: str) -> list[Span]:
         if "text" in item and item["text"] != text[start:end]:
             raise PredictionError(f"{at}: text {item['text']!r} differs from the document text "
                                   f"{text[start:end]!r} at [{start}, {end})")
+        if not text[start:end].strip():
+            raise PredictionError(f"{at}: [{start}, {end}) {text[start:end]!r} covers only whitespace; "
+                                  "a span must cover at least one non-space character")
+        if item.get("id") is not None and not isinstance(item["id"], str):
+            raise PredictionError(f"{at}: id must be a string (or absent), got {json.dumps(item['id'])}")
         spans.append(Span(start, end, label, text[start:end], str(item.get("id") or "")))
     ordered = sorted(spans)
     for a, b in zip(ordered, ordered[1:]):
@@ -83,6 +88,14 @@ def parse_claims(raw, spans: list[Span], where: str, unaligned=()) -> list[Claim
         unknown = set(item) - CLAIM_FIELDS
         if unknown:
             raise PredictionError(f"{at}: unknown field(s) {sorted(unknown)}; allowed: {sorted(CLAIM_FIELDS)}")
+        for field, allowed in (("id", "a string"), ("quantity", "a span id (string)"),
+                               ("source", "a span id (string) or null"), ("date", "a span id (string) or null"),
+                               ("date_value", "an ISO 8601 date string or null")):
+            v = item.get(field)
+            if not (isinstance(v, str) or (v is None and field != "quantity")):
+                raise PredictionError(f"{at}: {field} must be {allowed}, got {json.dumps(v, default=repr)}")
+        if type(item.get("approximate", False)) is not bool:
+            raise PredictionError(f"{at}: approximate must be true or false, got {json.dumps(item['approximate'])}")
         for field, label in (("quantity", "QUANTITY"), ("source", "ATTRIBUTION"), ("date", "DATE")):
             ref = item.get(field)
             if ref is None and field != "quantity":
@@ -93,11 +106,11 @@ def parse_claims(raw, spans: list[Span], where: str, unaligned=()) -> list[Claim
                 raise PredictionError(f"{at}: {field} {ref!r} is a {ids[ref].label} span, expected {label}")
         for field in ("low", "high"):
             v = item.get(field)
-            if v is not None and type(v) not in (int, float):
+            if v is not None and (type(v) not in (int, float) or v != v or v in (float("inf"), float("-inf"))):
                 raise PredictionError(f"{at}: {field} must be a number or null, got {v!r}")
-        claims.append(Claim(str(item.get("id") or f"C{i + 1}"), item["quantity"], item.get("source"),
+        claims.append(Claim(item.get("id") or f"C{i + 1}", item["quantity"], item.get("source"),
                             item.get("date"), item.get("low"), item.get("high"),
-                            bool(item.get("approximate", False)), item.get("date_value")))
+                            item.get("approximate", False), item.get("date_value")))
     return claims
 
 
@@ -126,25 +139,30 @@ def check_documents(docs: Iterable[Document], texts: Mapping[str, str], where: s
     return out
 
 
+WHAT = "a predictions file (JSONL, Label Studio JSON, CoNLL or mentions)"
+MAX_JSON = 64 * 2**20  # a whole-file (Label Studio JSON) predictions input is read into memory: at most this
+
+
 def read_jsonl(path: str | Path, texts: Mapping[str, str], extras: dict | None = None) -> dict[str, Document]:
-    """``{"doc_id": ..., "spans": [{"start", "end", "label"}, ...], "claims": [...]}`` per line; ``-`` is stdin."""
-    name = "<stdin>" if str(path) == "-" else str(path)
-    lines = sys.stdin.read().splitlines() if name == "<stdin>" else _read_text(path).splitlines()
-    return parse_jsonl_lines(lines, texts, name, extras)
+    """``{"doc_id": ..., "spans": [{"start", "end", "label"}, ...], "claims": [...]}`` per line; ``-`` is stdin.
+
+    Streamed: memory is bounded by the longest line, not the file (corpus.io.Lines).
+    """
+    with open_input(path, WHAT) as f:
+        return parse_jsonl_lines(Lines(f, display_name(path)), texts, display_name(path), extras)
 
 
 def _read_text(path) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PredictionError(f"{path}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise PredictionError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    """A whole predictions file as text (``-``: stdin); errors name the path (corpus.io)."""
+    from corpus.io import read_text
+
+    return read_text(path, WHAT)
 
 
-def parse_jsonl_lines(lines: Iterable[str], texts: Mapping[str, str], name: str,
+def parse_jsonl_lines(lines: Iterable[str] | Lines, texts: Mapping[str, str], name: str,
                       extras: dict | None = None) -> dict[str, Document]:
-    """Offset predictions; ``extras`` receives any ``unaligned`` strings (files written by `troopclaims align`)."""
+    """Offset predictions from lines as strings or a ``corpus.io.Lines``; ``extras`` receives any
+    ``unaligned`` strings (files written by `troopclaims align`)."""
     out: dict[str, Document] = {}
     unaligned: dict[str, list] = {}
     for where, record in jsonl_records(lines, name, PredictionError):
@@ -156,6 +174,8 @@ def parse_jsonl_lines(lines: Iterable[str], texts: Mapping[str, str], name: str,
             raise PredictionError(f"{where}: unknown field(s) {sorted(unknown)}; allowed: doc_id, spans, claims, "
                                   f"unaligned{hint}")
         doc_id = record["doc_id"]
+        if not isinstance(doc_id, str):
+            raise PredictionError(f"{where}: doc_id must be a string, got {json.dumps(doc_id)}")
         if doc_id not in texts:
             raise PredictionError(f"{where}: unknown doc_id {doc_id!r}; known: {', '.join(sorted(texts))}")
         if doc_id in out:
@@ -194,14 +214,26 @@ def parse_unaligned(raw, where: str) -> list:
 
 def read_label_studio(path: str | Path, texts: Mapping[str, str]) -> dict[str, Document]:
     """A Label Studio JSON export: each task's newest annotation is the prediction."""
+    with open_input(path, WHAT) as f:
+        data, _ = read_bytes(f, display_name(path), MAX_JSON)
+    return parse_label_studio(data, texts, display_name(path))
+
+
+def parse_label_studio(data: bytes, texts: Mapping[str, str], name: str) -> dict[str, Document]:
     from annotation.label_studio.convert import from_tasks
 
     try:
-        tasks = json.loads(_read_text(path))
+        tasks = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise PredictionError(f"{name}:{line}: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
     except json.JSONDecodeError as exc:
-        raise PredictionError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
-    docs = from_tasks(tasks, dict(texts))
-    return check_documents(docs, texts, str(path))
+        raise PredictionError(f"{name}:{exc.lineno}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+    try:
+        docs = from_tasks(tasks, dict(texts))
+    except FormatError as exc:
+        raise PredictionError(f"{name}: {exc}") from None
+    return check_documents(docs, texts, name)
 
 
 def read_conll(path: str | Path, texts: Mapping[str, str], sentences) -> tuple[dict[str, Document], dict]:
@@ -209,16 +241,22 @@ def read_conll(path: str | Path, texts: Mapping[str, str], sentences) -> tuple[d
     a blank line after each sentence. Tokens must be the gold's tokens (the `sentences` config).
 
     Returns the predictions (spans as conlleval reads the tags, for span matching) and
-    ``{"tags": {doc_id: [tags per sentence]}, "repaired": n}``: the raw tags are what seqeval
-    scores, and ``n`` counts ill-formed IOB2 transitions (an ``I-X`` not continuing an ``X``).
+    ``{"tags": {doc_id: [tags per sentence]}, "ill_formed": [...]}``: the raw tags are what seqeval
+    scores, and ``ill_formed`` locates each ill-formed IOB2 tag (an ``I-X`` not continuing an ``X``):
+    strict mode reads no entity there, conlleval (default mode, span matching) starts one.
     """
+    with open_input(path, WHAT) as f:
+        return parse_conll_lines(Lines(f, display_name(path)), texts, sentences, display_name(path))
+
+
+def parse_conll_lines(lines: Lines, texts: Mapping[str, str], sentences, path: str) -> tuple[dict[str, Document], dict]:
     from corpus.labels import TAGS
 
-    lines = _read_text(path).splitlines()
     spans: dict[str, list[Span]] = {}
     raw: dict[str, list[list[str]]] = {}
-    repaired = 0
+    ill_formed: list[dict] = []
     doc_id = None
+    lineno = 0
     sent_i = tok_i = 0
     current: list[tuple[int, int, str]] = []  # open entity as [start, end, label]
 
@@ -227,7 +265,7 @@ def read_conll(path: str | Path, texts: Mapping[str, str], sentences) -> tuple[d
             s, e, label = current.pop()
             spans[doc_id].append(Span(s, e, label, texts[doc_id][s:e]))
 
-    for lineno, line in enumerate(lines, 1):
+    for lineno, line in lines:
         where = f"{path}:{lineno}"
         if line.startswith("-DOCSTART-"):
             if doc_id is not None:
@@ -241,6 +279,8 @@ def read_conll(path: str | Path, texts: Mapping[str, str], sentences) -> tuple[d
             spans[doc_id], raw[doc_id], sent_i, tok_i = [], [[]], 0, 0
             continue
         if doc_id is None:
+            if not line.strip():
+                continue
             raise PredictionError(f"{where}: expected '-DOCSTART- <doc_id>' before the first token")
         if not line.strip():
             if tok_i:
@@ -270,15 +310,18 @@ def read_conll(path: str | Path, texts: Mapping[str, str], sentences) -> tuple[d
         else:
             close()
             if prefix in ("B", "I"):
-                repaired += prefix == "I"
+                if prefix == "I":
+                    previous = raw[doc_id][sent_i][-2] if len(raw[doc_id][sent_i]) > 1 else "sentence start"
+                    ill_formed.append({"line": lineno, "doc_id": doc_id, "sentence": sent_i, "token": tok_i,
+                                       "tag": tag, "after": previous})
                 current.append((s, e, label))
         tok_i += 1
     if doc_id is not None:
         close()
-        _check_done(doc_id, sent_i, tok_i, sentences, f"{path}:{len(lines)}")
+        _check_done(doc_id, sent_i, tok_i, sentences, f"{path}:{lineno}")
     check_coverage(spans, texts, str(path))
     tags = {d: sents[:-1] for d, sents in raw.items()}  # each document's list ends with an empty sentence
-    return {d: Document(d, texts[d], tuple(s)) for d, s in spans.items()}, {"tags": tags, "repaired": repaired}
+    return {d: Document(d, texts[d], tuple(s)) for d, s in spans.items()}, {"tags": tags, "ill_formed": ill_formed}
 
 
 def _check_done(doc_id, sent_i, tok_i, sentences, where) -> None:

@@ -25,9 +25,10 @@ class Alignment:
     predicted: int = 0  # spans given
     snapped: int = 0  # spans whose boundaries were widened to token edges
     split: int = 0  # spans cut at a sentence break
-    dropped: int = 0  # spans covering no token (whitespace only)
-    repaired_tags: int = 0  # ill-formed IOB2 transitions in tag input (CoNLL), counted as conlleval reads them
+    dropped: int = 0  # spans covering no token (none: a whitespace-only span is an error, eval/predictions.py)
+    ill_formed_tags: int = 0  # tag input (CoNLL): I-X not continuing an X; strict mode reads no entity there
     examples: list[str] = field(default_factory=list)
+    ill_formed: list[dict] = field(default_factory=list)  # where each ill-formed tag is: line, doc, sentence, token
 
     def note(self, what: str) -> None:
         if len(self.examples) < 20:

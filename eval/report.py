@@ -48,5 +48,6 @@ def format_record(record: dict) -> str:
     lines.append("")
     lines.append(f"alignment: {a['predicted']} predicted spans; {a['snapped']} widened to token boundaries, "
                  f"{a['split']} cut at sentence breaks, {a['dropped']} covering no token dropped, "
-                 f"{a['repaired_tags']} ill-formed tags repaired")
+                 f"{a['ill_formed_tags']} ill-formed IOB2 tags (I-X not continuing an X: no entity in strict "
+                 "mode, one in default mode; each located in the record)")
     return "\n".join(lines)

@@ -28,7 +28,8 @@ def run(source: Source, gold: GoldSet | None = None, *,
     began = time.perf_counter()
     preds, extras = source.predictions(gold.documents, gold.sentences, timeout)
     predicted_in = time.perf_counter() - began
-    alignment = Alignment(repaired_tags=extras.get("repaired", 0))
+    ill_formed = extras.get("ill_formed", [])
+    alignment = Alignment(ill_formed_tags=len(ill_formed), ill_formed=ill_formed)
     spans = SpanMatch()
     gold_ranges, pred_ranges, sentence_ids = [], [], []
     unaligned = extras.get("unaligned", {})

@@ -5,12 +5,10 @@ predictions for every gold document, or raises an error naming the problem.
 """
 from __future__ import annotations
 
-import hashlib
 import importlib
 import inspect
+import io
 import json
-import shlex
-import subprocess
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -21,9 +19,8 @@ from corpus.types import Document
 
 from corpus.mentions import MentionDocument, parse_answer
 
-from .mentions import align_all, parse_mention_lines, read_mentions
-from .predictions import (PredictionError, check_documents, parse_claims, parse_jsonl_lines, parse_spans,
-                          read_conll, read_jsonl, read_label_studio)
+from .mentions import align_all, parse_mention_lines
+from .predictions import PredictionError, check_documents, parse_claims, parse_jsonl_lines, parse_spans
 
 DEFAULT_TIMEOUT = 600.0
 
@@ -43,7 +40,7 @@ class Source:
 
     def predictions(self, gold_docs: Mapping[str, Document], sentences=None,
                     timeout: float = DEFAULT_TIMEOUT) -> tuple[dict[str, Document], dict]:
-        """(predictions by doc id, extras): extras has ``tags`` and ``repaired`` for tag input (CoNLL)."""
+        """(predictions by doc id, extras): extras has ``tags`` and ``ill_formed`` for tag input (CoNLL)."""
         return self.produce(dict(gold_docs), timeout, sentences)
 
 
@@ -102,11 +99,12 @@ def from_callable(fn: Callable, *, name: str | None = None) -> Source:
                     out.append(parse_answer(result, doc.id, where))
                     continue
                 if isinstance(result, Mapping):
-                    unknown = sorted(set(result) - {"spans", "claims"})
-                    if unknown:
-                        raise PredictionError(f"{where}: unknown key(s) {unknown} in the returned mapping; allowed: "
-                                              "spans and claims (offsets), or mentions and claims (strings)")
-                raw_spans, raw_claims = (result.get("spans", []), result.get("claims")) \
+                    unknown = sorted(map(str, set(result) - {"spans", "claims"}))
+                    if unknown or "spans" not in result:
+                        raise PredictionError(f"{where}: returned a mapping with keys {sorted(map(str, result))}; "
+                                              "expected a list of spans, or a mapping with spans and claims "
+                                              "(offsets) or mentions and claims (strings)")
+                raw_spans, raw_claims = (result["spans"], result.get("claims")) \
                     if isinstance(result, Mapping) else (result, None)
                 spans = parse_spans(list(raw_spans) if raw_spans is not None else raw_spans, doc.text, where)
                 out.append(Document(doc.id, doc.text, tuple(spans), tuple(parse_claims(raw_claims, spans, where))))
@@ -122,17 +120,35 @@ def from_import_path(path: str) -> Source:
         raise ExtractorError(f"import path {path!r} must look like 'package.module:object'")
     try:
         obj = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ExtractorError(f"cannot import {path!r}: {exc}") from None
+    except SyntaxError as exc:
+        raise ExtractorError(f"cannot import {path!r}: syntax error in {exc.filename}, line {exc.lineno}: "
+                             f"{exc.msg}") from None
+    except (Exception, SystemExit) as exc:  # the module's own code failed while importing
+        raise ExtractorError(f"cannot import {path!r}: importing {module_name} raised "
+                             f"{type(exc).__name__}: {exc}") from None
+    try:
         for part in attr.split("."):
             obj = getattr(obj, part)
-    except (ImportError, AttributeError) as exc:
+    except AttributeError as exc:
         raise ExtractorError(f"cannot import {path!r}: {exc}") from None
-    if hasattr(obj, "predict"):
+    if hasattr(obj, "predict") and not inspect.isclass(obj):
         return from_extractor(obj, name=path)
     if callable(obj):
-        required = [p for p in inspect.signature(obj).parameters.values()
-                    if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        try:
+            required = [p for p in inspect.signature(obj).parameters.values()
+                        if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        except (TypeError, ValueError):  # no signature (a builtin): call it as fn(text)
+            required = ["text"]
         if inspect.isclass(obj) or not required:
-            made = obj()
+            if required:
+                raise ExtractorError(f"{path!r} is a class whose constructor needs arguments "
+                                     f"({', '.join(p.name for p in required)}); expected one that takes none")
+            try:
+                made = obj()
+            except Exception as exc:
+                raise ExtractorError(f"{path!r}: making the extractor raised {type(exc).__name__}: {exc}") from None
             if hasattr(made, "predict"):
                 return from_extractor(made, name=path)
             if callable(made):
@@ -164,52 +180,66 @@ ALL_FORMATS = ("jsonl", "mentions", "label-studio", "conll")  # mentions: never 
 
 def from_predictions(path: str, fmt: str | None = None) -> Source:
     """A predictions file: JSONL (default for .jsonl and ``-``), a Label Studio export (.json), CoNLL (.conll),
-    or mention strings (``fmt="mentions"``, only when named)."""
+    or mention strings (``fmt="mentions"``, only when named).
+
+    The file is read once, when predictions are asked for: the sha256 in the record (``version``) is
+    of the very bytes parsed, so a pipe or FIFO works, and a file cannot change between hash and parse.
+    """
+    from corpus.io import Lines, check_input, display_name, open_input, read_bytes
+
+    from .predictions import MAX_JSON, WHAT, parse_conll_lines, parse_label_studio
+
     fmt = fmt or ("jsonl" if path == "-" else FORMATS.get(Path(path).suffix.lower()))
     if fmt not in ALL_FORMATS:
-        raise PredictionError(f"{path}: cannot tell the format from the extension; pass --format "
-                              f"{', '.join(ALL_FORMATS)}")
-    digest = None if path == "-" or not Path(path).exists() else \
-        "sha256:" + hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        raise PredictionError(f"{path}: cannot tell the format from the extension (.jsonl, .json, .conll); "
+                              f"pass --format {', '.join(ALL_FORMATS)}")
+    check_input(path, WHAT)
+    name = display_name(path)
 
     def produce(gold, timeout, sentences):
         texts = {d: doc.text for d, doc in gold.items()}
-        if fmt == "jsonl":
-            extras: dict = {}
-            return read_jsonl(path, texts, extras), extras
-        if fmt == "mentions":
-            return read_mentions(path, texts)
-        if fmt == "label-studio":
-            return read_label_studio(path, texts), {}
-        return read_conll(path, texts, sentences)
+        with open_input(path, WHAT) as f:
+            if fmt == "label-studio":
+                data, source.version = read_bytes(f, name, MAX_JSON)
+                return parse_label_studio(data, texts, name), {}
+            lines = Lines(f, name)
+            if fmt == "jsonl":
+                extras: dict = {}
+                out = parse_jsonl_lines(lines, texts, name, extras), extras
+            elif fmt == "mentions":
+                lines_of: dict[str, str] = {}
+                out = align_all(parse_mention_lines(lines, texts, name, lines_of), texts, lines_of)
+            else:
+                out = parse_conll_lines(lines, texts, sentences, name)
+            source.version = lines.digest
+            return out
 
-    return Source(f"file:{Path(path).name}", "predictions", digest, produce)
+    source = Source(f"file:{Path(path).name}", "predictions", None, produce)
+    return source
 
 
-def from_command(command: str, fmt: str | None = None) -> Source:
+def from_command(command: str, fmt: str | None = None, keep_env=()) -> Source:
     """An external program: documents as JSONL on stdin, predictions JSONL (or, with ``fmt="mentions"``,
-    mention records) on stdout."""
-    argv = shlex.split(command)
+    mention records) on stdout (eval/command.py: its output is capped, its process group stopped on
+    timeout, its environment free of credentials except the names in ``keep_env``)."""
+    from corpus.io import Lines
+
+    from .command import parse_command, run_command
+
+    argv = parse_command(command)
 
     def produce(gold, timeout, sentences):
         what = f"command {command!r}"
         stdin = "".join(json.dumps({"doc_id": d.id, "text": d.text, "published": d.published}, ensure_ascii=False)
                         + "\n" for d in gold.values())
-        try:
-            proc = subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=timeout)
-        except FileNotFoundError:
-            raise ExtractorError(f"{what}: program {argv[0]!r} not found") from None
-        except subprocess.TimeoutExpired:
-            raise ExtractorError(f"{what} did not finish within {timeout:g} s (killed)") from None
-        if proc.returncode != 0:
-            tail = "\n".join(proc.stderr.strip().splitlines()[-5:])
-            raise ExtractorError(f"{what} exited with status {proc.returncode}: {tail}")
+        stdout = run_command(argv, stdin.encode("utf-8"), timeout=timeout, what=what, keep_env=keep_env)
         texts = {d: doc.text for d, doc in gold.items()}
+        name = f"{what} stdout"
         if fmt == "mentions":
             lines_of: dict[str, str] = {}
-            answers = parse_mention_lines(proc.stdout.splitlines(), texts, f"{what} stdout", lines_of)
+            answers = parse_mention_lines(Lines(io.BytesIO(stdout), name), texts, name, lines_of)
             return align_all(answers, texts, lines_of)
-        return parse_jsonl_lines(proc.stdout.splitlines(), texts, f"{what} stdout"), {}
+        return parse_jsonl_lines(Lines(io.BytesIO(stdout), name), texts, name), {}
 
     return Source(f"command:{argv[0] if argv else ''}", "command", None, produce)
 

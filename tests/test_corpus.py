@@ -64,7 +64,7 @@ def _write_gold(gold_dir, doc_id, text, spans):
         dumps(Document(doc_id, text, tuple(sorted(spans)))), encoding="utf-8")
 
 
-def _span(text, needle, label, id="X1", occurrence=0):
+def _span(text, needle, label, id="T1", occurrence=0):
     start = -1
     for _ in range(occurrence + 1):
         start = text.index(needle, start + 1)
@@ -76,17 +76,17 @@ DOC = "000_88c46dc548cd37de"
 
 @pytest.mark.parametrize("make_spans, message", [
     (lambda t: [Span(_span(t, "CNN", "ATTRIBUTION").start, _span(t, "CNN", "ATTRIBUTION").end - 1,
-                     "ATTRIBUTION", "CN", "X1")], r"span X1 \[\d+, \d+\) 'CN': does not lie on token boundaries"),
-    (lambda t: [_span(t, "25-30 thousand", "QUANTITY", "X1"), _span(t, "30 thousand", "QUANTITY", "X2")],
-     r"span X2 \[\d+, \d+\) '30 thousand': overlaps span X1"),
-    (lambda t: [_span(t, "CNN", "SOURCE")], r"span X1 .*'CNN': unknown label 'SOURCE'"),
+                     "ATTRIBUTION", "CN", "T1")], r"span T1 \[\d+, \d+\) 'CN': does not lie on token boundaries"),
+    (lambda t: [_span(t, "25-30 thousand", "QUANTITY", "T1"), _span(t, "30 thousand", "QUANTITY", "T2")],
+     r"span T2 \[\d+, \d+\) '30 thousand': overlaps span T1"),
+    (lambda t: [_span(t, "CNN", "SOURCE")], r"span T1 .*'CNN': unknown label 'SOURCE'"),
     (lambda t: [Span(_span(t, "CNN", "ATTRIBUTION").start, _span(t, "CNN", "ATTRIBUTION").end,
-                     "ATTRIBUTION", "BBC", "X1")], r"span X1 .*'BBC': stored text differs from the seed text 'CNN'"),
+                     "ATTRIBUTION", "BBC", "T1")], r"span T1 .*'BBC': stored text differs from the seed text 'CNN'"),
     (lambda t: [_span(t, "the coming months", "DATE")],
-     r"span X1 .*'the coming months': starts with determiner or preposition 'the'"),
+     r"span T1 .*'the coming months': starts with determiner or preposition 'the'"),
     (lambda t: [_span(t, "during this operation", "DATE")],
-     r"span X1 .*'during this operation': starts with determiner or preposition 'during'"),
-    (lambda t: [_span(t, "CNN,", "ATTRIBUTION")], r"span X1 .*'CNN,': ends with punctuation ','"),
+     r"span T1 .*'during this operation': starts with determiner or preposition 'during'"),
+    (lambda t: [_span(t, "CNN,", "ATTRIBUTION")], r"span T1 .*'CNN,': ends with punctuation ','"),
 ])
 def test_bad_gold_fails_the_build_naming_doc_span_and_problem(sources, texts, make_spans, message):
     seeds, gold, corpus = sources

@@ -360,15 +360,23 @@ def test_conll_with_a_wrong_token_names_the_line(gold, tmp_path):
         evaluate(sources.from_predictions(str(path)), gold)
 
 
-def test_conll_ill_formed_tags_are_repaired_and_counted(gold, tmp_path):
+def test_conll_ill_formed_tags_are_counted_and_located_not_repaired(gold, tmp_path):
     lines = [ln.replace("\tB-", "\tI-") for ln in _conll(gold)]
     path = tmp_path / "p.conll"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     record = evaluate(sources.from_predictions(str(path)), gold)
-    assert record["alignment"]["repaired_tags"] == sum(len(d.spans) for d in gold.documents.values())
+    alignment = record["alignment"]
+    assert alignment["ill_formed_tags"] == sum(len(d.spans) for d in gold.documents.values())
     assert record["scores"]["seqeval_strict"]["micro"]["tp"] == 0  # strict IOB2: I- starts no entity
     assert record["scores"]["seqeval_default"]["micro"]["f1"] == 1.0  # conlleval: it does
-    assert record["scores"]["spans"]["overall"]["strict"]["correct"] == record["alignment"]["repaired_tags"]
+    assert record["scores"]["spans"]["overall"]["strict"]["correct"] == alignment["ill_formed_tags"]
+    assert len(alignment["ill_formed"]) == alignment["ill_formed_tags"]
+    for where in alignment["ill_formed"]:  # each location points at that very tag, after an O or a sentence start
+        assert lines[where["line"] - 1].endswith("\t" + where["tag"]) and where["tag"].startswith("I-")
+        assert where["after"] in ("O", "sentence start")
+        sent = gold.sentences[where["doc_id"]][where["sentence"]]
+        s, e = sent.tokens[where["token"]]
+        assert lines[where["line"] - 1].split("\t")[0] == gold.documents[where["doc_id"]].text[s:e]
 
 
 def test_result_record_round_trips_and_golden_record_loads(gold, tmp_path):
@@ -381,6 +389,9 @@ def test_result_record_round_trips_and_golden_record_loads(gold, tmp_path):
         assert record["libraries"][key]
     golden = load_result("tests/data/result-v1.json")
     assert golden["format"] == "troopclaims.result/1" and golden["scores"]["seqeval_strict"]["micro"]["f1"] >= 0
+    assert record["format"] == "troopclaims.result/2"
+    assert set(golden["alignment"]) == set(record["alignment"])  # a /1 record reads with /2's keys
+    assert golden["alignment"]["ill_formed_tags"] == 0 and golden["alignment"]["ill_formed"] == []
 
 
 def test_not_a_result_record_is_refused(tmp_path):
