@@ -91,7 +91,7 @@ def _add_validate_parser(sub) -> None:
 def _source_from_args(args):
     from eval import sources
 
-    given = [x for x in (args.extractor, args.spacy, args.predictions, args.command) if x]
+    given = [x for x in (args.extractor, args.spacy, args.predictions, args.command) if x is not None]
     if len(given) != 1:
         raise UsageError("name exactly one of --extractor, --spacy, --predictions, --command")
     if args.extractor:
@@ -183,13 +183,13 @@ def _cmd_score(args) -> int:
     from eval.result import write_result
     from eval.score import evaluate
 
-    if args.out:
+    if args.out is not None:
         check_output(args.out)  # before scoring: never a score computed, printed and then not saved
     record = evaluate(_source_from_args(args), timeout=args.timeout)
-    if args.out:
+    if args.out is not None:
         write_result(record, args.out)  # first: a failed write prints no score
     print(format_record(record), file=sys.stderr if args.out == "-" else sys.stdout)
-    if args.out and args.out != "-":
+    if args.out is not None and args.out != "-":
         print(f"\nwrote {args.out}")
     return 0
 
@@ -252,7 +252,7 @@ def _cmd_claims(args) -> int:
         raise TroopclaimsError(f"{args.doc!r} names {len(matches)} documents; give a document id or a unique "
                                f"prefix of one: {', '.join(sorted(gold.documents))}")
     args.doc = matches[0]
-    if any((args.extractor, args.spacy, args.predictions, args.command)):
+    if any(x is not None for x in (args.extractor, args.spacy, args.predictions, args.command)):
         preds, _ = _source_from_args(args).predictions(gold.documents, gold.sentences, args.timeout)
         doc = replace(preds[args.doc], published=gold.documents[args.doc].published)
     else:

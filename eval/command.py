@@ -20,6 +20,8 @@ import time
 from collections import deque
 from collections.abc import Iterable
 
+from corpus.errors import UsageError
+
 from .sources import ExtractorError
 
 MAX_OUTPUT = 64 * 2**20  # bytes of standard output accepted from a command (64 MiB)
@@ -38,10 +40,10 @@ def parse_command(command: str) -> list[str]:
     try:
         argv = shlex.split(command)
     except ValueError as exc:
-        raise CommandError(f"--command {command!r}: cannot split it into arguments ({exc}); "
+        raise UsageError(f"--command {command!r}: cannot split it into arguments ({exc}); "
                            "balance the quotes, e.g. \"python my_extractor.py --model 'a b'\"") from None
     if not argv:
-        raise CommandError("--command is empty; give a program and its arguments, e.g. 'python my_extractor.py'")
+        raise UsageError("--command is empty; give a program and its arguments, e.g. 'python my_extractor.py'")
     return argv
 
 
@@ -60,8 +62,9 @@ def _kill_group(proc: subprocess.Popen) -> None:
 
 
 def run_command(argv: list[str], stdin: bytes, *, timeout: float, what: str, keep_env: Iterable[str] = (),
-                max_output: int = MAX_OUTPUT) -> bytes:
+                max_output: int | None = None) -> bytes:
     """Run ``argv`` with ``stdin``; its standard output, or a CommandError naming what went wrong."""
+    max_output = MAX_OUTPUT if max_output is None else max_output
     try:
         proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 start_new_session=True, env=child_environment(keep_env))
@@ -119,7 +122,7 @@ def run_command(argv: list[str], stdin: bytes, *, timeout: float, what: str, kee
         for t in threads[1:]:
             t.join(5)
     if state["overflow"]:
-        raise CommandError(f"{what} wrote more than {max_output // 2**20} MiB to standard output, the limit "
+        raise CommandError(f"{what} wrote more than {max_output / 2**20:g} MiB to standard output, the limit "
                            "for a command (stopped); predictions for the gold documents are far smaller")
     if proc.returncode != 0:
         tail = b"".join(err).decode("utf-8", "replace").strip().splitlines()[-5:]

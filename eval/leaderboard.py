@@ -281,7 +281,8 @@ def command(args) -> int:
     from .cli import _source_from_args
 
     check_output(args.out, "folder")  # before hours of scoring
-    extra = [_source_from_args(args)] if any((args.extractor, args.spacy, args.predictions, args.command)) else []
+    given = (args.extractor, args.spacy, args.predictions, args.command)
+    extra = [_source_from_args(args)] if any(x is not None for x in given) else []
     stored = stored_paths(args.results) if args.results else []
     rows = run_leaderboard(extra, args.out, samples=args.samples, seed=args.seed, unit=args.unit,
                            timeout=args.timeout, progress=not args.no_progress, registered=not args.only_given,

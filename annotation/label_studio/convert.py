@@ -213,8 +213,62 @@ def pick_annotation(task: Task) -> Annotation | None:
 
 
 def task_where(task: Task) -> str:
-    doc_id = (task.get("data") or {}).get("doc_id")
+    data = task.get("data") if isinstance(task, dict) else None
+    doc_id = data.get("doc_id") if isinstance(data, dict) else None
     return f"task {task['id']} (doc {doc_id})" if "id" in task else f"task of doc {doc_id}"
+
+
+class TasksError(FormatError):
+    """Problems in a Label Studio export; ``problems`` lists every one, of every task."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        shown = "\n".join(f"  - {p}" for p in problems[:50])
+        more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(f"{len(problems)} problem(s) in the Label Studio tasks:\n{shown}{more}")
+
+
+def _kind(value) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
+        type(value), "a number")
+
+
+def _shape_problems(task, position: int) -> list[str]:
+    """What keeps ``task`` from being read as a Label Studio task at all (before any offset is checked)."""
+    if not isinstance(task, dict):
+        return [f"task at position {position}: is {_kind(task)}; expected a task object "
+                '{"data": {...}, "annotations": [...]}']
+    where = task_where(task) if isinstance(task.get("data"), dict) else f"task at position {position}"
+    if not isinstance(task.get("data"), dict):
+        return [f"{where}: 'data' is {_kind(task.get('data'))}; expected an object with text and doc_id"]
+    problems = []
+    doc_id = task["data"].get("doc_id")
+    if not isinstance(doc_id, str):
+        problems.append(f"{where}: data.doc_id is {_kind(doc_id)}; expected a string (the seed's doc id)")
+    for key in ("annotations", "predictions"):
+        items = task.get(key)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            problems.append(f"{where}: '{key}' is {_kind(items)}; expected a list of objects with a 'result' list")
+            continue
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                problems.append(f"{where}: {key}[{i}] is {_kind(item)}; expected an object with a 'result' list")
+            elif not isinstance(item.get("result", []), list):
+                problems.append(f"{where}: {key}[{i}].result is {_kind(item['result'])}; expected a list")
+            else:
+                for j, r in enumerate(item.get("result") or []):
+                    value = r.get("value") if isinstance(r, dict) else None
+                    if not isinstance(r, dict):
+                        problems.append(f"{where}: {key}[{i}].result[{j}] is {_kind(r)}; expected an object")
+                    elif r.get("type") != "relation" and not isinstance(value, dict):
+                        problems.append(f"{where}: {key}[{i}].result[{j}].value is {_kind(value)}; "
+                                        "expected an object (start, end, labels or text)")
+                    elif r.get("type") == "relation" and not all(isinstance(r.get(k), str) for k in ("from_id", "to_id")):
+                        problems.append(f"{where}: {key}[{i}].result[{j}]: a relation's from_id and to_id must be "
+                                        "region ids (strings)")
+    return problems
 
 
 def _entries(item: RegionResult, where: str) -> str | None:
@@ -414,16 +468,40 @@ def task_document(task: Task, texts: Mapping[str, str]) -> Document | None:
 def from_tasks(tasks: Iterable[Task], texts: Mapping[str, str]) -> list[Document]:
     """Gold Documents from a Label Studio JSON export and the seed texts.
 
-    Tasks without a usable annotation are left out; two tasks of one document are an error.
+    Tasks without a usable annotation are left out; two tasks of one document are an error. Every
+    problem of every task is reported at once (TasksError), not just the first.
     """
-    docs, seen = [], {}
-    for task in tasks:
+    docs, problems = convert_tasks(tasks, texts)
+    if problems:
+        raise TasksError(problems)
+    return docs
+
+
+def convert_tasks(tasks, texts: Mapping[str, str]) -> tuple[list[Document], list[str]]:
+    """(Documents of the tasks that convert, every problem of the others): each task is checked on its own."""
+    if isinstance(tasks, dict) and {"format", "scores"} <= tasks.keys():
+        raise FormatError("this is a troopclaims result record, not a Label Studio export (a JSON list of tasks)")
+    if not isinstance(tasks, list):
+        raise FormatError(f"the top level is {_kind(tasks)}; expected a list of Label Studio tasks "
+                          '([{"data": {"text": ..., "doc_id": ...}, "annotations": [...]}, ...]), '
+                          "as Label Studio's JSON export writes")
+    docs, seen, problems = [], {}, []
+    for position, task in enumerate(tasks):
+        shape = _shape_problems(task, position)
+        if shape:
+            problems += shape
+            continue
         where = task_where(task)
-        doc_id = (task.get("data") or {}).get("doc_id")
+        doc_id = task["data"]["doc_id"]
         if doc_id in seen:
-            raise FormatError(f"{where}: doc {doc_id} is also {seen[doc_id]}; one task per document")
+            problems.append(f"{where}: doc {doc_id} is also {seen[doc_id]}; one task per document")
+            continue
         seen[doc_id] = where
-        doc = task_document(task, texts)
+        try:
+            doc = task_document(task, texts)
+        except FormatError as exc:
+            problems.append(str(exc))
+            continue
         if doc is not None:
             docs.append(doc)
-    return docs
+    return docs, problems

@@ -27,8 +27,8 @@ from corpus.validate import document_problems
 
 from . import DEFAULT_PROJECT, ENV_KEY, ENV_URL
 from .config import label_config
-from .convert import (SPAN_ID, Task, document_result, from_tasks, pick_annotation, result_document, task_data,
-                      task_where, used_ids)
+from .convert import (SPAN_ID, Task, convert_tasks, document_result, pick_annotation, result_document,
+                      task_data, task_where, used_ids)
 
 EXPORT_TIMEOUT = 120.0
 
@@ -58,6 +58,14 @@ class Server:
         if not api_key:
             raise LabelStudioError(f"{ENV_KEY} is not set: export the API token from Label Studio's "
                                    "Account & Settings page")
+        if any(c.isspace() for c in api_key):
+            raise LabelStudioError(f"{ENV_KEY} contains whitespace inside the token; a token is one word: "
+                                   "copy it again from Account & Settings")
+        if not api_key.isascii() or not api_key.isprintable():
+            at = next(i for i, c in enumerate(api_key) if not (c.isascii() and c.isprintable()))
+            raise LabelStudioError(f"{ENV_KEY} contains a character that is not printable ASCII (at position "
+                                   f"{at + 1} of {len(api_key)}); a token is ASCII letters and digits: copy it "
+                                   "again from Account & Settings")
         return cls(url, api_key)
 
     @property
@@ -304,7 +312,10 @@ class PullResult:
 def pull(*, project: str = DEFAULT_PROJECT, gold_dir: Path = GOLD_DIR, seeds_dir: Path = SEEDS_DIR,
          url: str | None = None, api_key: str | None = None) -> PullResult:
     """Export the project, convert, validate every document, and only then write the changed gold files."""
+    from corpus.io import check_output
+
     server = Server.from_env(url, api_key)
+    check_output(gold_dir, "folder")  # before talking to the server
     texts = load_seeds(seeds_dir)
     with _talking_to(server, "pulling"):
         ls = connect(server)
@@ -313,9 +324,9 @@ def pull(*, project: str = DEFAULT_PROJECT, gold_dir: Path = GOLD_DIR, seeds_dir
             raise LabelStudioError(f"Label Studio at {server.shown} has no project titled {project!r}; "
                                    "create it with `troopclaims ls push`")
         tasks = export_tasks(ls, project_id)
-    docs = from_tasks(tasks, texts)
-    where = {(t.get("data") or {}).get("doc_id"): task_where(t) for t in tasks}
-    problems = [f"{where[d.id]}: {p}" for d in docs for p in document_problems(d)]
+    docs, problems = convert_tasks(tasks, texts)  # every problem of every task, reported together
+    where = {d.id: task_where(t) for t in tasks for d in docs if (t.get("data") or {}).get("doc_id") == d.id}
+    problems += [f"{where[d.id]}: {p}" for d in docs for p in document_problems(d)]
     if problems:
         raise GoldError(problems)
     written, unchanged = [], []
