@@ -30,8 +30,7 @@ MiB = 2**20
 MAX_LINE = 16 * MiB  # longest line accepted in a line-based input (JSONL, CoNLL)
 CHUNK = MiB
 
-# one match per line: a run of blank lines (group 1) or one line with content (group 2)
-_LINE = re.compile(rb"((?:[ \t\r\f\v]*\n)+)|([^\n]*\n)")
+_CONTENT = re.compile(rb"[^ \t\r\f\v\n]")  # the first character that makes a line not blank
 
 
 class InputError(TroopclaimsError):
@@ -136,13 +135,20 @@ class Lines:
             body, carry = buf[:cut], buf[cut:]
             if len(carry) > self.max_line:
                 self._decode(carry, lineno + 1)  # raises: too long
-            for m in _LINE.finditer(body):
-                if m.group(1) is not None:
+            pos = 0
+            while pos < len(body):  # blank runs are counted in C (search, count), not line by line
+                m = _CONTENT.search(body, pos)
+                k = body.rfind(b"\n", pos, m.start()) if m else len(body) - 1
+                start = pos if k < 0 else k + 1
+                if start > pos:
                     yield lineno + 1, ""
-                    lineno += m.group(1).count(b"\n")
-                else:
-                    lineno += 1
-                    yield lineno, self._decode(m.group(2)[:-1], lineno)
+                    lineno += body.count(b"\n", pos, start)
+                if m is None:
+                    break
+                end = body.index(b"\n", m.start())
+                lineno += 1
+                yield lineno, self._decode(body[start:end], lineno)
+                pos = end + 1
         if carry:
             lineno += 1
             yield lineno, "" if not carry.strip() else self._decode(carry, lineno)
