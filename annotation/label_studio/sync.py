@@ -325,7 +325,7 @@ def pull(*, project: str = DEFAULT_PROJECT, gold_dir: Path = GOLD_DIR, seeds_dir
                                    "create it with `troopclaims ls push`")
         tasks = export_tasks(ls, project_id)
     docs, problems = convert_tasks(tasks, texts)  # every problem of every task, reported together
-    where = {d.id: task_where(t) for t in tasks for d in docs if (t.get("data") or {}).get("doc_id") == d.id}
+    where = {(t.get("data") or {}).get("doc_id"): task_where(t) for t in tasks}
     problems += [f"{where[d.id]}: {p}" for d in docs for p in document_problems(d)]
     if problems:
         raise GoldError(problems)
