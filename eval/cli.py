@@ -298,9 +298,12 @@ def _add_agreement_parser(sub) -> None:
 
 
 def _cmd_align(args) -> int:
+    from corpus.io import check_output
     from eval.goldset import load_goldset
     from eval.mentions import aligned_lines, read_mentions
 
+    if args.out not in (None, "-"):
+        check_output(args.out)  # before any work
     gold = load_goldset()
     preds, extras = read_mentions(args.file, {d: doc.text for d, doc in gold.documents.items()})
     content = aligned_lines(preds, extras)

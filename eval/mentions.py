@@ -21,7 +21,7 @@ from corpus.gold import jsonl_records
 from corpus.mentions import MentionDocument, parse_answer, unknown_fields
 from corpus.types import Document
 
-from .predictions import PredictionError, _read_text, check_coverage
+from .predictions import PredictionError, check_coverage
 
 RECORD_FIELDS = ("doc_id", "mentions", "claims")
 
@@ -68,13 +68,15 @@ def align_all(answers: Mapping[str, MentionDocument], texts: Mapping[str, str],
 
 
 def read_mentions(path, texts: Mapping[str, str]) -> tuple[dict[str, Document], dict]:
-    """A mention predictions file (``-`` is stdin), aligned: (offset predictions, extras)."""
-    import sys
+    """A mention predictions file (``-`` is stdin), aligned: (offset predictions, extras). Streamed, read once."""
+    from corpus.io import Lines, display_name, open_input
 
-    name = "<stdin>" if str(path) == "-" else str(path)
-    lines = sys.stdin.read().splitlines() if name == "<stdin>" else _read_text(path).splitlines()
+    from .predictions import WHAT
+
     lines_of: dict[str, str] = {}
-    answers = parse_mention_lines(lines, texts, name, lines_of)
+    with open_input(path, WHAT) as f:
+        name = display_name(path)
+        answers = parse_mention_lines(Lines(f, name), texts, name, lines_of)
     return align_all(answers, texts, lines_of)
 
 

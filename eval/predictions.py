@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from corpus.errors import PredictionError
+from corpus.errors import FormatError, PredictionError
 from corpus.gold import jsonl_records
 from corpus.io import Lines, display_name, open_input, read_bytes
 from corpus.labels import LABELS
@@ -150,13 +150,6 @@ def read_jsonl(path: str | Path, texts: Mapping[str, str], extras: dict | None =
     """
     with open_input(path, WHAT) as f:
         return parse_jsonl_lines(Lines(f, display_name(path)), texts, display_name(path), extras)
-
-
-def _read_text(path) -> str:
-    """A whole predictions file as text (``-``: stdin); errors name the path (corpus.io)."""
-    from corpus.io import read_text
-
-    return read_text(path, WHAT)
 
 
 def parse_jsonl_lines(lines: Iterable[str] | Lines, texts: Mapping[str, str], name: str,

@@ -33,6 +33,21 @@ def _lines(first: dict | str) -> str:
     return "\n".join([first if isinstance(first, str) else json.dumps(first), *rest]) + "\n"
 
 
+def _mentions(first: dict) -> str:
+    """A mention predictions file (--format mentions) whose first line is ``first``."""
+    rest = [json.dumps({"doc_id": d, "mentions": []}) for d in DOC_IDS[1:]]
+    return "\n".join([json.dumps(first), *rest]) + "\n"
+
+
+def _mention(**fields) -> dict:
+    return {"doc_id": A, "mentions": [{"text": "CNN", "label": "ATTRIBUTION", **fields}]}
+
+
+def _mclaim(**fields) -> dict:
+    return {"doc_id": A, "mentions": [{"text": "11,000", "label": "QUANTITY"}], "claims": [{"quantity": "11,000",
+                                                                                            **fields}]}
+
+
 def _span(**fields) -> dict:
     return {"doc_id": A, "spans": [{"start": CNN[0], "end": CNN[1], "label": "ATTRIBUTION", **fields}]}
 
@@ -181,14 +196,14 @@ CASES = [
     ("jsonl-blank-lines-only", write("p.jsonl", "\n \n\t\n" * 1000), ["score", "--predictions", "{x}"], 1,
      [r"p\.jsonl: no predictions for document\(s\) 000_"]),
     ("predictions-directory", lambda tmp: tmp, ["score", "--predictions", "{x}", "--format", "jsonl"], 1,
-     [r": is a directory; expected a predictions file \(JSONL, Label Studio JSON or CoNLL\)"]),
+     [r": is a directory; expected a predictions file \(JSONL, Label Studio JSON, CoNLL or mentions\)"]),
     ("predictions-missing", lambda tmp: tmp / "nope.jsonl", ["score", "--predictions", "{x}"], 1,
      [r"nope\.jsonl: no such file; expected a predictions file"]),
     ("predictions-under-a-file", lambda tmp: write("f.jsonl", "x")(tmp) / "p.jsonl", ["score", "--predictions", "{x}"],
      1, [r"f\.jsonl/p\.jsonl: cannot read it \(not a directory\); expected a predictions file"]),
     ("predictions-unknown-extension", write("p.csv", ""), ["score", "--predictions", "{x}"], 1,
      [r"p\.csv: cannot tell the format from the extension \(\.jsonl, \.json, \.conll\); pass --format jsonl, "
-      r"label-studio or conll"]),
+      r"mentions, label-studio, conll"]),
     # --- CoNLL ---
     ("conll-unknown-tag", conll(lambda ls: [ls[0], ls[1].replace("\tO", "\tB-PERSON"), *ls[2:]]),
      ["score", "--predictions", "{x}"], 1, [r"p\.conll:2: unknown tag 'B-PERSON'; allowed: O, B-QUANTITY"]),
@@ -234,6 +249,48 @@ CASES = [
      ["score", "--predictions", "{x}"], 1,
      [r"3 problem\(s\) in the Label Studio tasks", r"task 1 \(doc 000_\w+\) annotation \?.* offsets \[0, 1000000\)",
       r"task 2 \(doc 001_\w+\) .*unknown label 'PERSON' \(allowed: QUANTITY", r"task 3 .*unknown doc_id '999_nope'"]),
+    # --- mention predictions (--format mentions: spans and claims as strings) ---
+    ("mentions-doc-id-list", write("m.jsonl", _mentions({"doc_id": [A], "mentions": []})),
+     ["score", "--predictions", "{x}", "--format", "mentions"], 1, [r"m\.jsonl:1: 'doc_id' must be a string, got list"]),
+    ("mentions-not-a-list", write("m.jsonl", _mentions({"doc_id": A, "mentions": "CNN"})),
+     ["score", "--predictions", "{x}", "--format", "mentions"], 1, [r"m\.jsonl:1: 'mentions' must be a list, got str"]),
+    ("mentions-text-list", write("m.jsonl", _mentions(_mention(text=["CNN"]))),
+     ["score", "--predictions", "{x}", "--format", "mentions"], 1,
+     [r"m\.jsonl:1: mention 1: 'text' must be a non-empty string, got \['CNN'\]"]),
+    ("mentions-text-whitespace", write("m.jsonl", _mentions(_mention(text="  "))),
+     ["score", "--predictions", "{x}", "--format", "mentions"], 1,
+     [r"m\.jsonl:1: mention 1: 'text' must be a non-empty string, got '  '"]),
+    ("mentions-label-unknown", write("m.jsonl", _mentions(_mention(label="ORG"))),
+     ["score", "--predictions", "{x}", "--format", "mentions"], 1,
+     [r"m\.jsonl:1: mention 1: 'label' must be one of QUANTITY, ATTRIBUTION, DATE, got 'ORG'"]),
+    ("mentions-occurrence-zero", write("m.jsonl", _mentions(_mention(occurrence=0))),
+     ["score", "--predictions", "{x}", "--format", "mentions"], 1,
+     [r"m\.jsonl:1: mention 1: 'occurrence' must be an integer >= 1"]),
+    ("mentions-unknown-field", write("m.jsonl", _mentions(_mention(start=3))),
+     ["score", "--predictions", "{x}", "--format", "mentions"], 1,
+     [r"m\.jsonl:1: mention 1: unknown field\(s\) \['start'\]; allowed: text, label, context, occurrence"]),
+    ("mentions-claim-quantity-list", write("m.jsonl", _mentions(_mclaim(quantity=["11,000"]))),
+     ["score", "--predictions", "{x}", "--format", "mentions"], 1,
+     [r"m\.jsonl:1: claim 1: 'quantity' must be a non-empty string, got \['11,000'\]"]),
+    ("mentions-claim-date-value-number", write("m.jsonl", _mentions(_mclaim(date_value=2024))),
+     ["score", "--predictions", "{x}", "--format", "mentions"], 1, [r"m\.jsonl:1: claim 1: 'date_value' "]),
+    ("mentions-claim-low-string", write("m.jsonl", _mentions(_mclaim(low="many"))),
+     ["score", "--predictions", "{x}", "--format", "mentions"], 1,
+     [r"m\.jsonl:1: claim 1: 'low' must be a number or null, got 'many'"]),
+    ("mentions-not-utf8", write("m.jsonl", b'{"doc_id": "\xff"}\n'),
+     ["score", "--predictions", "{x}", "--format", "mentions"], 1, [r"m\.jsonl:1: not UTF-8 text"]),
+    ("mentions-directory", lambda tmp: tmp, ["score", "--predictions", "{x}", "--format", "mentions"], 1,
+     [r": is a directory; expected a predictions file"]),
+    ("mentions-command-not-utf8", script("import sys; sys.stdin.read(); sys.stdout.buffer.write(b'\\xff\\n')"),
+     ["score", "--command", "{x}", "--format", "mentions"], 1, [r"command '.*' stdout:1: not UTF-8 text"]),
+    ("mentions-callable-not-a-list", module("tc_mentions", "def f(text):\n    return {'mentions': 'CNN'}\n"),
+     ["score", "--extractor", "{x}:f"], 1,
+     [r"callable 'tc_mentions:f', document 000_\w+: 'mentions' must be a list, got str"]),
+    ("command-format-conll", lambda tmp: "cat", ["score", "--command", "{x}", "--format", "conll"], 2,
+     [r"--format conll is for files; a command writes jsonl or mentions"]),
+    ("align-input-directory", lambda tmp: tmp, ["align", "{x}"], 1, [r": is a directory; expected a predictions file"]),
+    ("align-out-directory", lambda tmp: write("m.jsonl", _mentions({"doc_id": A, "mentions": []}))(tmp),
+     ["align", "{x}", "--out", "{tmp}"], 1, [r": is a directory; give a file name \(or '-' for standard output\)"]),
     # --- commands ---
     ("command-empty", lambda tmp: "", ["score", "--command", "{x}"], 2,
      [r"--command is empty; give a program and its arguments"]),
@@ -277,7 +334,7 @@ CASES = [
     ("extractor-unknown-keys", module("tc_keys", "def f(text):\n    return {'entities': [(0, 5, 'DATE')]}\n"),
      ["score", "--extractor", "{x}:f"], 1,
      [r"callable 'tc_keys:f', document 000_\w+: returned a mapping with keys \['entities'\]; expected a list of "
-      r"spans or a mapping with 'spans'"]),
+      r"spans, or a mapping with spans and claims \(offsets\) or mentions and claims \(strings\)"]),
     ("extractor-class-needs-arguments", module("tc_args", """
         class X:
             def __init__(self, model_path):
