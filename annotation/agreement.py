@@ -13,7 +13,7 @@ from corpus.gold import read_gold
 from corpus.labels import LABELS
 from corpus.seeds import load_seeds
 from corpus.spanmatch import SpanMatch, match_spans
-from corpus.types import Document
+from corpus.types import CLAIM_VALUES, Document
 
 
 Passes = tuple[dict[str, Document], dict[str, Document]]
@@ -71,7 +71,7 @@ def disagreements(passes: Passes) -> list[str]:
     return lines
 
 
-CLAIM_FIELDS = ("source", "date", "low", "high", "approximate", "date_value")
+CLAIM_FIELDS = ("source", "date", *CLAIM_VALUES)
 
 
 def _claim_views(doc: Document) -> dict[tuple[int, int], dict]:
@@ -86,8 +86,7 @@ def _claim_views(doc: Document) -> dict[tuple[int, int], dict]:
         q = spans.get(c.quantity)
         if q is not None:
             views[(q.start, q.end)] = {"quantity": q.text, "source": where(c.source), "date": where(c.date),
-                                       "low": c.low, "high": c.high, "approximate": c.approximate,
-                                       "date_value": c.date_value}
+                                       **c.values()}
     return views
 
 

@@ -37,10 +37,10 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .mentions import Mention, MentionDocument, TextClaim
-from .types import Claim, Span
+from .mentions import Mention, MentionDocument
+from .types import CLAIM_LINKS, CLAIM_VALUES, Claim, Span
 
-FIELD_LABELS = {"quantity": "QUANTITY", "source": "ATTRIBUTION", "date": "DATE"}
+FIELD_LABELS = CLAIM_LINKS
 
 # Same-length substitutions (offsets unchanged): quotes, dashes, whitespace characters.
 _QUOTES = "\u2018\u2019\u201a\u201b\u2032\u02bc\u0060\u00b4"
@@ -304,7 +304,7 @@ def align(text: str, doc: MentionDocument) -> Aligned:
 
     for j, (c, ref) in enumerate(zip(doc.claims, refs)):
         a.out.claims.append(Claim(f"C{j + 1}", as_id(ref["quantity"]), as_id(ref["source"]), as_id(ref["date"]),
-                                  c.low, c.high, c.approximate, c.date_value))
+                                  **{f: getattr(c, f) for f in CLAIM_VALUES}))
     return a.out
 
 

@@ -1,10 +1,15 @@
 """Documents -> the rows and features of the two dataset configs."""
 from __future__ import annotations
 
+from dataclasses import fields
+
 from .iob import spans_to_tags
 from .labels import LABELS, TAGS, TAG_IDS
 from .tokenize import sentences
-from .types import Document
+from .types import SPAN_FIELDS, Claim, Document, Span
+
+# Dataclass field types -> Arrow value types: the record's columns follow corpus/types.py.
+_VALUE_TYPES = {"str": "string", "str | None": "string", "int": "int32", "float | None": "float64", "bool": "bool"}
 
 SPLIT = "test"
 CONFIGS = ("sentences", "documents")
@@ -66,11 +71,9 @@ def features(config: str):
             "ner_tags": List(ClassLabel(names=list(TAGS))),
         })
     if config == "documents":
-        span = {"id": Value("string"), "start": Value("int32"), "end": Value("int32"),
-                "label": ClassLabel(names=list(LABELS)), "text": Value("string")}
-        claim = {"id": Value("string"), "quantity": Value("string"), "source": Value("string"),
-                 "date": Value("string"), "low": Value("float64"), "high": Value("float64"),
-                 "approximate": Value("bool"), "date_value": Value("string")}
+        span = {f.name: ClassLabel(names=list(LABELS)) if f.name == "label" else Value(_VALUE_TYPES[f.type])
+                for f in sorted(fields(Span), key=lambda f: SPAN_FIELDS.index(f.name))}
+        claim = {f.name: Value(_VALUE_TYPES[f.type]) for f in fields(Claim)}
         return Features({
             "doc_id": Value("string"),
             "text": Value("string"),
@@ -106,9 +109,6 @@ def document_row(doc: Document) -> dict:
         "doc_id": doc.id,
         "text": doc.text,
         "published": doc.published,
-        "spans": [{"id": s.id, "start": s.start, "end": s.end, "label": LABELS.index(s.label), "text": s.text}
-                  for s in doc.spans],
-        "claims": [{"id": c.id, "quantity": c.quantity, "source": c.source, "date": c.date,
-                    "low": c.low, "high": c.high, "approximate": c.approximate, "date_value": c.date_value}
-                   for c in doc.claims],
+        "spans": [s.to_row() for s in doc.spans],
+        "claims": [c.to_row() for c in doc.claims],
     }

@@ -15,31 +15,19 @@ from pathlib import Path
 
 from .errors import FormatError
 from .paths import GOLD_DIR
-from .types import Claim, Document, Span
+from .types import CLAIM_FIELDS, SPAN_FIELDS, Claim, Document, Span
 
-SPAN_KEYS = {"kind", "id", "start", "end", "label", "text"}
-CLAIM_KEYS = {"kind", "id", "quantity", "source", "date", "low", "high", "approximate", "date_value"}
+SPAN_KEYS = {"kind", *SPAN_FIELDS}
+CLAIM_KEYS = {"kind", *CLAIM_FIELDS}
 DOC_KEYS = {"kind", "doc_id", "published", "published_note"}
-
-
-def _number(value):
-    """Integers stay integers in the files (25000, not 25000.0)."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
 
 
 def document_records(doc: Document) -> list[dict]:
     """The JSON records of one gold file, in file order."""
     records = [{"kind": "document", "doc_id": doc.id, "published": doc.published,
                 "published_note": doc.published_note}]
-    for s in sorted(doc.spans):
-        records.append({"kind": "span", "id": s.id, "start": s.start, "end": s.end,
-                        "label": s.label, "text": s.text})
-    for c in doc.claims:
-        records.append({"kind": "claim", "id": c.id, "quantity": c.quantity, "source": c.source,
-                        "date": c.date, "low": _number(c.low), "high": _number(c.high),
-                        "approximate": c.approximate, "date_value": c.date_value})
+    records += [{"kind": "span", **s.to_json()} for s in sorted(doc.spans)]
+    records += [{"kind": "claim", **c.to_json()} for c in doc.claims]
     return records
 
 
@@ -111,12 +99,11 @@ def loads(content: str, text: str, source: str = "<gold>") -> Document:
         elif kind == "span":
             _check_keys(record, SPAN_KEYS, where)
             _check_types(record, where)
-            spans.append(Span(record["start"], record["end"], record["label"], record["text"], record["id"]))
+            spans.append(Span.from_json(record))
         elif kind == "claim":
             _check_keys(record, CLAIM_KEYS, where)
             _check_types(record, where)
-            record.pop("kind")
-            claims.append(Claim(**record))
+            claims.append(Claim.from_json(record))
         else:
             raise FormatError(f"{where}: 'kind' must be document, span or claim, got {kind!r}")
     if doc_record is None:

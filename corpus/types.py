@@ -5,7 +5,7 @@ unmodified article text: ``text[start:end] == span.text``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 from .labels import LABELS
 
@@ -32,6 +32,22 @@ class Span:
     def overlaps(self, other: Span) -> bool:
         return self.start < other.end and other.start < self.end
 
+    def to_json(self) -> dict:
+        """The JSON form (gold files, predictions): every field, ``id`` first."""
+        return {f: getattr(self, f) for f in SPAN_FIELDS}
+
+    @classmethod
+    def from_json(cls, record: dict) -> Span:
+        return cls(**{f: record[f] for f in SPAN_FIELDS if f in record})
+
+    def to_row(self) -> dict:
+        """The dataset row: the label as its ClassLabel id."""
+        return {**self.to_json(), "label": LABELS.index(self.label)}
+
+    @classmethod
+    def from_row(cls, row: dict) -> Span:
+        return cls.from_json({**row, "label": LABELS[row["label"]]})
+
 
 @dataclass(frozen=True, slots=True)
 class Claim:
@@ -51,6 +67,26 @@ class Claim:
     high: float | None = None
     approximate: bool = False
     date_value: str | None = None
+
+    def to_json(self) -> dict:
+        """The JSON form: every field in order; whole-number bounds as integers (25000, not 25000.0)."""
+        return {f: _number(getattr(self, f)) for f in CLAIM_FIELDS}
+
+    @classmethod
+    def from_json(cls, record: dict) -> Claim:
+        return cls(**{f: record[f] for f in CLAIM_FIELDS if f in record})
+
+    def to_row(self) -> dict:
+        return {f: getattr(self, f) for f in CLAIM_FIELDS}
+
+    @classmethod
+    def from_row(cls, row: dict) -> Claim:
+        """Parquet stores bounds as floats: whole numbers come back as integers."""
+        return cls.from_json({f: _number(row[f]) for f in CLAIM_FIELDS})
+
+    def values(self) -> dict:
+        """What a claim says beyond its links: the normalized bounds and date."""
+        return {f: getattr(self, f) for f in CLAIM_VALUES}
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,4 +117,43 @@ def make_span(text: str, start: int, end: int, label: str, id: str = "") -> Span
     return Span(start, end, label, text[start:end], id)
 
 
-__all__ = ["LABELS", "Span", "Claim", "Document", "make_span"]
+def span_problems(text: str, start, end, label, given_text=None) -> list[str]:
+    """What is wrong with a span ``[start, end)`` labelled ``label`` in ``text``; empty when nothing is.
+
+    The one check of a span against its text: gold validation, predictions and
+    Label Studio regions all call it, so one bad span gets one message.
+    ``given_text``: the text the record claims to cover, if it carries one.
+    """
+    if not (type(start) is int and type(end) is int):
+        return [f"start and end must be integers, got start={start!r}, end={end!r}"]
+    if end <= start:
+        return [f"end <= start ([{start}, {end}))"]
+    if start < 0 or end > len(text):
+        return [f"offsets [{start}, {end}) out of range for a text of {len(text)} characters"]
+    problems = []
+    if label not in LABELS:
+        problems.append(f"unknown label {label!r}; allowed: {', '.join(LABELS)}")
+    covered = text[start:end]
+    if given_text is not None and given_text != covered:
+        problems.append(f"text {given_text!r} differs from the document text {covered!r} at [{start}, {end})")
+    elif not covered.strip():
+        problems.append(f"[{start}, {end}) {covered!r} covers only whitespace; a span must cover at least one "
+                        "non-space character")
+    return problems
+
+
+def _number(value):
+    """Whole floats as integers: the files and the tables show 25000, not 25000.0."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# Field names in file order, derived from the dataclasses: adding a field is one edit above.
+SPAN_FIELDS = ("id", *(f.name for f in fields(Span) if f.name != "id"))
+CLAIM_FIELDS = tuple(f.name for f in fields(Claim))
+CLAIM_LINKS = {"quantity": "QUANTITY", "source": "ATTRIBUTION", "date": "DATE"}  # claim field -> span label
+CLAIM_VALUES = tuple(f for f in CLAIM_FIELDS if f != "id" and f not in CLAIM_LINKS)
+
+__all__ = ["LABELS", "Span", "Claim", "Document", "make_span", "span_problems", "SPAN_FIELDS", "CLAIM_FIELDS",
+           "CLAIM_LINKS", "CLAIM_VALUES"]

@@ -11,7 +11,7 @@ from pathlib import Path
 from corpus.errors import TroopclaimsError
 from corpus.fingerprint import fingerprint
 from corpus.iob import tag_ranges
-from corpus.labels import LABELS, TAGS
+from corpus.labels import TAGS
 from corpus.paths import CORPUS_DIR
 from corpus.types import Claim, Document, Span
 from corpus.version import read_changelog
@@ -44,10 +44,6 @@ class GoldSet:
     sentences: dict[str, list[GoldSentence]]  # doc_id -> its sentences in order
 
 
-def _float(v):
-    return None if v is None else (int(v) if float(v).is_integer() else float(v))
-
-
 def load_goldset(corpus_dir: Path = CORPUS_DIR) -> GoldSet:
     """The built dataset with its version; refuses a corpus whose data no changelog entry describes."""
     import pyarrow.parquet as pq
@@ -60,9 +56,8 @@ def load_goldset(corpus_dir: Path = CORPUS_DIR) -> GoldSet:
                                "in CHANGELOG.md; run `troopclaims build` (with --bump if the gold changed)")
     docs: dict[str, Document] = {}
     for row in pq.read_table(data / "documents").to_pylist():
-        spans = tuple(Span(s["start"], s["end"], LABELS[s["label"]], s["text"], s["id"]) for s in row["spans"])
-        claims = tuple(Claim(c["id"], c["quantity"], c["source"], c["date"], _float(c["low"]), _float(c["high"]),
-                             c["approximate"], c["date_value"]) for c in row["claims"])
+        spans = tuple(Span.from_row(s) for s in row["spans"])
+        claims = tuple(Claim.from_row(c) for c in row["claims"])
         docs[row["doc_id"]] = Document(row["doc_id"], row["text"], spans, claims, row["published"])
     sentences: dict[str, list[GoldSentence]] = {d: [] for d in docs}
     table = pq.read_table(data / "sentences",

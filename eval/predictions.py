@@ -13,11 +13,9 @@ from corpus.errors import FormatError, PredictionError
 from corpus.gold import jsonl_records
 from corpus.io import Lines, display_name, open_input, read_bytes
 from corpus.labels import LABELS
-from corpus.types import Claim, Document, Span
+from corpus.types import CLAIM_FIELDS, CLAIM_LINKS, SPAN_FIELDS, Claim, Document, Span, span_problems
 
 
-SPAN_FIELDS = {"start", "end", "label", "text", "id"}
-CLAIM_FIELDS = {"id", "quantity", "source", "date", "low", "high", "approximate", "date_value"}
 
 
 def _is_int(v) -> bool:
@@ -32,30 +30,18 @@ def parse_spans(raw, text: str, where: str) -> list[Span]:
     for i, item in enumerate(raw):
         at = f"{where}: span {i}"
         if isinstance(item, Span):
-            item = {"start": item.start, "end": item.end, "label": item.label, "id": item.id,
-                    **({"text": item.text} if item.text else {})}
+            item = {k: v for k, v in item.to_json().items() if k != "text" or v}  # no text given: none to check
         elif isinstance(item, (tuple, list)) and len(item) == 3:
             item = dict(zip(("start", "end", "label"), item))
         if not isinstance(item, Mapping):
             raise PredictionError(f"{at}: expected an object with start, end, label; got {item!r}")
-        unknown = set(item) - SPAN_FIELDS
+        unknown = set(item) - set(SPAN_FIELDS)
         if unknown:
             raise PredictionError(f"{at}: unknown field(s) {sorted(unknown)}; allowed: {sorted(SPAN_FIELDS)}")
         start, end, label = item.get("start"), item.get("end"), item.get("label")
-        if not (_is_int(start) and _is_int(end)):
-            raise PredictionError(f"{at}: start and end must be integers, got start={start!r}, end={end!r}")
-        if end <= start:
-            raise PredictionError(f"{at}: end <= start ([{start}, {end}))")
-        if start < 0 or end > len(text):
-            raise PredictionError(f"{at}: offsets [{start}, {end}) out of range for a text of {len(text)} characters")
-        if label not in LABELS:
-            raise PredictionError(f"{at}: unknown label {label!r}; allowed: {', '.join(LABELS)}")
-        if "text" in item and item["text"] != text[start:end]:
-            raise PredictionError(f"{at}: text {item['text']!r} differs from the document text "
-                                  f"{text[start:end]!r} at [{start}, {end})")
-        if not text[start:end].strip():
-            raise PredictionError(f"{at}: [{start}, {end}) {text[start:end]!r} covers only whitespace; "
-                                  "a span must cover at least one non-space character")
+        problems = span_problems(text, start, end, label, item.get("text"))
+        if problems:
+            raise PredictionError(f"{at}: {problems[0]}")
         if item.get("id") is not None and not isinstance(item["id"], str):
             raise PredictionError(f"{at}: id must be a string (or absent), got {json.dumps(item['id'])}")
         spans.append(Span(start, end, label, text[start:end], str(item.get("id") or "")))
@@ -82,10 +68,10 @@ def parse_claims(raw, spans: list[Span], where: str, unaligned=()) -> list[Claim
     for i, item in enumerate(raw):
         at = f"{where}: claim {i}"
         if isinstance(item, Claim):
-            item = {f: getattr(item, f) for f in CLAIM_FIELDS}
+            item = item.to_json()
         if not isinstance(item, Mapping) or "quantity" not in item:
             raise PredictionError(f"{at}: expected an object with at least 'quantity' (a span id)")
-        unknown = set(item) - CLAIM_FIELDS
+        unknown = set(item) - set(CLAIM_FIELDS)
         if unknown:
             raise PredictionError(f"{at}: unknown field(s) {sorted(unknown)}; allowed: {sorted(CLAIM_FIELDS)}")
         for field, allowed in (("id", "a string"), ("quantity", "a span id (string)"),
@@ -96,7 +82,7 @@ def parse_claims(raw, spans: list[Span], where: str, unaligned=()) -> list[Claim
                 raise PredictionError(f"{at}: {field} must be {allowed}, got {json.dumps(v, default=repr)}")
         if type(item.get("approximate", False)) is not bool:
             raise PredictionError(f"{at}: approximate must be true or false, got {json.dumps(item['approximate'])}")
-        for field, label in (("quantity", "QUANTITY"), ("source", "ATTRIBUTION"), ("date", "DATE")):
+        for field, label in CLAIM_LINKS.items():
             ref = item.get(field)
             if ref is None and field != "quantity":
                 continue
@@ -108,9 +94,7 @@ def parse_claims(raw, spans: list[Span], where: str, unaligned=()) -> list[Claim
             v = item.get(field)
             if v is not None and (type(v) not in (int, float) or v != v or v in (float("inf"), float("-inf"))):
                 raise PredictionError(f"{at}: {field} must be a number or null, got {v!r}")
-        claims.append(Claim(item.get("id") or f"C{i + 1}", item["quantity"], item.get("source"),
-                            item.get("date"), item.get("low"), item.get("high"),
-                            item.get("approximate", False), item.get("date_value")))
+        claims.append(Claim.from_json({**item, "id": item.get("id") or f"C{i + 1}"}))
     return claims
 
 

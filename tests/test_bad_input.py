@@ -248,7 +248,7 @@ CASES = [
         {"id": 3, "data": {"doc_id": "999_nope", "text": ""}, "annotations": []}])(tmp),
      ["score", "--predictions", "{x}"], 1,
      [r"3 problem\(s\) in the Label Studio tasks", r"task 1 \(doc 000_\w+\) annotation \?.* offsets \[0, 1000000\)",
-      r"task 2 \(doc 001_\w+\) .*unknown label 'PERSON' \(allowed: QUANTITY", r"task 3 .*unknown doc_id '999_nope'"]),
+      r"task 2 \(doc 001_\w+\) .*unknown label 'PERSON'; allowed: QUANTITY", r"task 3 .*unknown doc_id '999_nope'"]),
     # --- mention predictions (--format mentions: spans and claims as strings) ---
     ("mentions-doc-id-list", write("m.jsonl", _mentions({"doc_id": [A], "mentions": []})),
      ["score", "--predictions", "{x}", "--format", "mentions"], 1, [r"m\.jsonl:1: 'doc_id' must be a string, got list"]),

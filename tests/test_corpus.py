@@ -81,7 +81,7 @@ DOC = "000_88c46dc548cd37de"
      r"span T2 \[\d+, \d+\) '30 thousand': overlaps span T1"),
     (lambda t: [_span(t, "CNN", "SOURCE")], r"span T1 .*'CNN': unknown label 'SOURCE'"),
     (lambda t: [Span(_span(t, "CNN", "ATTRIBUTION").start, _span(t, "CNN", "ATTRIBUTION").end,
-                     "ATTRIBUTION", "BBC", "T1")], r"span T1 .*'BBC': stored text differs from the seed text 'CNN'"),
+                     "ATTRIBUTION", "BBC", "T1")], r"span T1 .*'BBC': text 'BBC' differs from the document text 'CNN'"),
     (lambda t: [_span(t, "the coming months", "DATE")],
      r"span T1 .*'the coming months': starts with determiner or preposition 'the'"),
     (lambda t: [_span(t, "during this operation", "DATE")],
@@ -250,3 +250,24 @@ def test_no_tracked_file_refers_outside_the_repository():
             text = path.read_text(encoding="utf-8", errors="replace")
             outside += [name for needle in ("../" + "shared", "/" + "work/") if needle in text]
     assert outside == []
+
+
+def test_one_bad_span_gets_one_message_from_every_reader(texts):
+    """Gold validation, predictions and Label Studio regions share corpus.types.span_problems."""
+    from annotation.label_studio.convert import document_result
+    from corpus.errors import FormatError, PredictionError
+    from corpus.validate import gold_span_problems
+    from eval.predictions import parse_spans
+
+    doc_id = sorted(texts)[0]
+    text = texts[doc_id]
+    start = text.index("CNN")
+    expected = f"text 'BBC' differs from the document text 'CNN' at [{start}, {start + 3})"
+    bad = Span(start, start + 3, "ATTRIBUTION", "BBC", "T1")
+    assert [p.split(": ", 1)[1] for p in gold_span_problems(Document(doc_id, text, (bad,)))] == [expected]
+    with pytest.raises(PredictionError) as got:
+        parse_spans([{"start": start, "end": start + 3, "label": "ATTRIBUTION", "text": "BBC"}], text, "p")
+    assert str(got.value) == f"p: span 0: {expected}"
+    with pytest.raises(FormatError) as got:
+        document_result(Document(doc_id, text, (bad,)))
+    assert str(got.value).endswith(f": {expected}")

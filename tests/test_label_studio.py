@@ -232,9 +232,9 @@ WHERE = r"task 7 \(doc 000_88c46dc548cd37de\) annotation 3"
 @pytest.mark.parametrize("change, message", [
     (_edit_region("T2", end=184 + 22 + 1, text="Ukrainian intelligence "),
      WHERE + r" region T2: 'Ukrainian intelligence ' at \[184, 207\) has leading or trailing whitespace"),
-    (_edit_region("T1", text="CNNN"), WHERE + r" region T1: region text 'CNNN' differs from the seed text 'CNN'"),
+    (_edit_region("T1", text="CNNN"), WHERE + r" region T1: text 'CNNN' differs from the document text 'CNN'"),
     (_edit_region("T1", start=2300, end=2310),
-     WHERE + r" region T1: offsets \[2300, 2310\) outside the text \(length 2303\)"),
+     WHERE + r" region T1: offsets \[2300, 2310\) out of range for a text of 2303 characters"),
     (_edit_region("T1", labels=["PERSON"]), WHERE + r" region T1: unknown label 'PERSON'"),
     (_edit_region("T1", labels=[]), WHERE + r" region T1: needs exactly one label"),
     (_set(["data", "doc_id"], "999_unknown"), r"task 7 \(doc 999_unknown\): unknown doc_id '999_unknown'"),

@@ -33,8 +33,7 @@ from datetime import datetime, timezone
 from typing import Literal, TypedDict, Union
 
 from corpus.errors import FormatError
-from corpus.labels import LABELS
-from corpus.types import Claim, Document, Span
+from corpus.types import Claim, Document, Span, span_problems
 
 from .config import APPROXIMATE, CLAIM_CONTROLS, LABEL, RELATION_BY_LABEL, TEXT, TEXT_FIELDS
 
@@ -127,13 +126,9 @@ def document_result(doc: Document) -> list[Result]:
     by_id: dict[str, Span] = {}
     for span, rid in zip(sorted(doc.spans), _span_ids(doc)):
         where = f"doc {doc.id} span {rid}"
-        if not (type(span.start) is int and type(span.end) is int and 0 <= span.start < span.end <= len(doc.text)):
-            raise FormatError(f"{where}: offsets [{span.start}, {span.end}) outside the text (length {len(doc.text)})")
-        if doc.text[span.start:span.end] != span.text:
-            raise FormatError(f"{where}: text {span.text!r} differs from the seed text "
-                              f"{doc.text[span.start:span.end]!r} at [{span.start}, {span.end})")
-        if span.label not in LABELS:
-            raise FormatError(f"{where}: unknown label {span.label!r} (allowed: {', '.join(LABELS)})")
+        problems = span_problems(doc.text, span.start, span.end, span.label, span.text)
+        if problems:
+            raise FormatError(f"{where}: {problems[0]}")
         if rid in by_id:
             raise FormatError(f"{where}: duplicate span id")
         by_id[rid] = span
@@ -300,16 +295,12 @@ def _parse_number(text: str | None, where: str):
 def _check_region(item: RegionResult, text: str, where: str) -> tuple[int, int, str]:
     value = item.get("value") or {}
     start, end, labels = value.get("start"), value.get("end"), value.get("labels")
-    if not (type(start) is int and type(end) is int and 0 <= start < end <= len(text)):
-        raise FormatError(f"{where}: offsets [{start}, {end}) outside the text (length {len(text)})")
     if not isinstance(labels, list) or len(labels) != 1:
         raise FormatError(f"{where}: needs exactly one label, got {labels!r}")
-    if labels[0] not in LABELS:
-        raise FormatError(f"{where}: unknown label {labels[0]!r} (allowed: {', '.join(LABELS)})")
+    problems = span_problems(text, start, end, labels[0], value.get("text"))
+    if problems:
+        raise FormatError(f"{where}: {problems[0]}")
     covered = text[start:end]
-    if "text" in value and value["text"] != covered:
-        raise FormatError(f"{where}: region text {value['text']!r} differs from the seed text {covered!r} "
-                          f"at [{start}, {end})")
     if covered != covered.strip():
         raise FormatError(f"{where}: {covered!r} at [{start}, {end}) has leading or trailing whitespace; "
                           "shrink the region to the words")

@@ -183,8 +183,8 @@ def _predictions(extractor, docs: list[Document]) -> tuple[str | None, dict[str,
 def _content(spans, claims) -> tuple[Counter, Counter]:
     """What an annotator's work is, ids aside: span boundaries and labels, and claim structure and values."""
     key = {s.id: s.key for s in spans}
-    return (Counter(key.values()), Counter((key.get(c.quantity), key.get(c.source), key.get(c.date), c.low, c.high,
-                                            c.approximate, c.date_value) for c in claims))
+    return (Counter(key.values()), Counter((key.get(c.quantity), key.get(c.source), key.get(c.date),
+                                            *c.values().values()) for c in claims))
 
 
 def _compare(task: Task, doc: Document) -> str:
