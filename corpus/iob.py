@@ -1,21 +1,10 @@
-"""Spans <-> IOB2 tags over a sentence's tokens, and snapping to token boundaries."""
+"""Spans <-> IOB2 tags over a sentence's tokens: the one IOB2 encoder and strict decoder."""
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Sequence
 
 Offsets = Sequence[tuple[int, int]]
-
-
-def snap(start: int, end: int, tokens: Offsets) -> tuple[int, int] | None:
-    """Widen ``[start, end)`` outward to the tokens it touches; None if it touches none."""
-    starts = [s for s, _ in tokens]
-    ends = [e for _, e in tokens]
-    first = bisect_right(ends, start)  # first token ending after start
-    last = bisect_left(starts, end) - 1  # last token starting before end
-    if first > last:
-        return None
-    return starts[first], ends[last]
 
 
 def token_range(start: int, end: int, tokens: Offsets) -> tuple[int, int] | None:
@@ -33,7 +22,7 @@ def spans_to_tags(spans: Sequence[tuple[int, int, str]], tokens: Offsets) -> lis
     """IOB2 tags for token-aligned, non-overlapping ``(start, end, label)`` spans.
 
     Raises ValueError for a span that is not aligned to the tokens, or that
-    overlaps another: callers validate or snap first, so this never guesses.
+    overlaps another: callers validate or project first, so this never guesses.
     """
     tags = ["O"] * len(tokens)
     for start, end, label in spans:

@@ -136,7 +136,9 @@ def _label_pair(value: str) -> tuple[str, str]:
     return theirs.strip(), ours.strip()
 
 
-def _add_source_args(p, required: bool = True) -> None:
+def _add_source_args(p) -> None:
+    from eval.sources import DEFAULT_TIMEOUT
+
     g = p.add_argument_group("what to score (name one)")
     g.add_argument("--extractor", metavar="NAME",
                    help="a registered extractor (regex.v1; see `troopclaims extractors`) or an import path "
@@ -173,8 +175,8 @@ def _add_source_args(p, required: bool = True) -> None:
     llm.add_argument("--max-retries", type=int, metavar="N",
                      help="retries with backoff on 429, 5xx and timeouts (default: 4)")
     llm.add_argument("--request-timeout", type=_timeout, metavar="SECONDS", help="per request (default: 120)")
-    p.add_argument("--timeout", type=_timeout, default=600.0, metavar="SECONDS",
-                   help="fail an extractor or command that runs longer (default: 600)")
+    p.add_argument("--timeout", type=_timeout, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help=f"fail an extractor or command that runs longer (default: {DEFAULT_TIMEOUT:g})")
 
 
 def _cmd_score(args) -> int:

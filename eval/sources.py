@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus.errors import TroopclaimsError
-from corpus.types import Document
-
 from corpus.mentions import MentionDocument, parse_answer
+from corpus.types import Document
+from models.base import blank
 
 from .mentions import align_all, parse_mention_lines
 from .predictions import PredictionError, check_documents, parse_claims, parse_jsonl_lines, parse_spans
@@ -42,10 +42,6 @@ class Source:
                     timeout: float = DEFAULT_TIMEOUT) -> tuple[dict[str, Document], dict]:
         """(predictions by doc id, extras): extras has ``tags`` and ``ill_formed`` for tag input (CoNLL)."""
         return self.produce(dict(gold_docs), timeout, sentences)
-
-
-def _blank(doc: Document) -> Document:
-    return Document(doc.id, doc.text, published=doc.published)
 
 
 def _run_with_timeout(fn, timeout: float, what: str):
@@ -78,7 +74,7 @@ def from_extractor(extractor, *, kind: str = "python", name: str | None = None,
 
     def produce(gold, timeout, sentences):
         what = f"extractor {label!r}"
-        out = _run_with_timeout(lambda: list(extractor.predict([_blank(d) for d in gold.values()])), timeout, what)
+        out = _run_with_timeout(lambda: list(extractor.predict([blank(d) for d in gold.values()])), timeout, what)
         return _checked_answers(out, {d: doc.text for d, doc in gold.items()}, what)
 
     return Source(label, kind, version or _version_of(label), produce)

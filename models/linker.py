@@ -29,11 +29,9 @@ from bisect import bisect_right
 from corpus.normalize import normalize_date, normalize_quantity, resolve_anaphoric_date
 from corpus.types import Claim, Document, Span
 
-_VERBS = ("said|says|say|reported|reports|report|told|tells|tell|warned|warns|warn|confirmed|confirms|confirm"
-          "|claimed|claims|claim|believed|believes|believe|estimated|estimates|estimate|considered|considers"
-          "|consider|noted|notes|note|announced|announces|announce|revealed|reveals|reveal|suggested|suggests"
-          "|suggest|stated|states|state|added|adds|add|indicated|indicates|indicate|assessed|assesses|assess"
-          "|explained|explains|wrote|writes")
+from .words import LINKING_VERBS
+
+_VERBS = "|".join(sorted(LINKING_VERBS, key=lambda v: (-len(v), v)))
 _AUX = ("has|have|had|is|are|was|were|been|also|previously|reportedly|later|then|further|again|already|recently"
         "|now|earlier|allegedly|publicly|officially|first")
 # X [ (NIS) ] [, apposition, ] [aux...] said

@@ -43,22 +43,10 @@ from collections.abc import Iterable, Sequence
 from corpus.types import Document, Span, make_span
 
 from .base import finish
+from .words import REPORTING_VERBS
 
 # --- shared word lists -------------------------------------------------------
 
-REPORTING_VERBS = frozenset(
-    """said says say reported reports told tells warned warns warn confirmed
-    confirms confirm claimed claims believes believe believed estimates
-    estimated considers considered notes noted announced announces announce
-    revealed reveals reveal suggested suggests suggest stated states added
-    adds indicated indicates indicate explains explained""".split()
-)
-# Base forms that are too often nouns ("the report", "claims of") are left out
-# of REPORTING_VERBS; the parser-based baselines compare lemmas instead.
-REPORTING_LEMMAS = frozenset(
-    """say report tell warn confirm claim believe estimate consider note
-    announce reveal suggest state add indicate explain""".split()
-)
 # Inverted order after a quote: "..., explains Cha Du-hyeogn".
 INVERTED_VERBS = frozenset("said says explains explained added adds noted notes stated wrote warned".split())
 

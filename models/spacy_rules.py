@@ -35,7 +35,8 @@ from collections.abc import Sequence
 from corpus.types import Document, Span, make_span
 
 from .base import finish
-from .regex_v1 import APPROX_BEFORE, CLAIM_NOUNS, PRONOUNS, REPORTING_LEMMAS, TITLES, trim
+from .regex_v1 import APPROX_BEFORE, CLAIM_NOUNS, PRONOUNS, TITLES, trim
+from .words import REPORTING_LEMMAS
 from .spacy_ner import DEFAULT_MODEL, load_pipeline, trim_quantity
 
 QUANTITY_ENTS = frozenset({"CARDINAL", "QUANTITY", "PERCENT", "MONEY"})

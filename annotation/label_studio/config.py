@@ -31,7 +31,6 @@ TEXT_FIELDS = {
 }
 APPROXIMATE = "approximate"  # the Choices control and its single choice
 CLAIM_CONTROLS = (*TEXT_FIELDS, APPROXIMATE)
-TASK_DATA_KEYS = ("text", "doc_id", "published", "published_note")
 
 _COLORS = {"QUANTITY": "#1f77b4", "ATTRIBUTION": "#2ca02c", "DATE": "#ff7f0e"}
 
