@@ -57,6 +57,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from corpus.labels import LABELS
+from corpus.prf import prf
 from corpus.types import Span
 
 SCHEMES = ("strict", "exact", "partial", "ent_type")
@@ -80,20 +81,23 @@ class Counts:
         for k in ("correct", "incorrect", "partial", "missed", "spurious"):
             setattr(self, k, getattr(self, k) + getattr(other, k))
 
+    def _prf(self) -> tuple[float, float, float]:
+        """Hits (partial counts one half) over actual (predicted) and possible (gold) spans."""
+        actual = self.correct + self.incorrect + self.partial + self.spurious
+        possible = self.correct + self.incorrect + self.partial + self.missed
+        return prf(self.correct + 0.5 * self.partial, actual, possible)
+
     @property
     def precision(self) -> float:
-        actual = self.correct + self.incorrect + self.partial + self.spurious
-        return (self.correct + 0.5 * self.partial) / actual if actual else 0.0
+        return self._prf()[0]
 
     @property
     def recall(self) -> float:
-        possible = self.correct + self.incorrect + self.partial + self.missed
-        return (self.correct + 0.5 * self.partial) / possible if possible else 0.0
+        return self._prf()[1]
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return self._prf()[2]
 
     def as_dict(self) -> dict:
         return {"correct": self.correct, "incorrect": self.incorrect, "partial": self.partial,

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from corpus.normalize import iso_matches
+from corpus.prf import prf
 from corpus.types import Claim, Document, Span
 
 VARIANTS = ("exact", "relaxed")
@@ -47,9 +48,7 @@ def _interval_ok(g: Claim, p: Claim, relaxed: bool) -> bool:
 
 
 def _prf(tp: int, n_pred: int, n_gold: int) -> dict:
-    p = tp / n_pred if n_pred else 0.0
-    r = tp / n_gold if n_gold else 0.0
-    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+    return dict(zip(("precision", "recall", "f1"), prf(tp, n_pred, n_gold)))
 
 
 class _Tally:

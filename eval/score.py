@@ -9,7 +9,7 @@ from corpus.labels import LABELS
 from corpus.types import Document
 
 from .goldset import GoldSet, load_goldset
-from .metrics import MODE, SCHEME, compare, conlleval_entities, range_entities, strict_entities
+from .metrics import MODE, PRF, SCHEME, compare, conlleval_entities, range_entities, strict_entities
 from .project import Alignment, project
 from .result import FORMAT, library_versions
 from .sources import DEFAULT_TIMEOUT, Source
@@ -117,7 +117,6 @@ def _per_sentence_counts(gold: set, pred: set, n: int) -> list[list[int]]:
 
 
 def _f1(rows: list[list[int]]) -> float:
-    tp = sum(r[i] for r in rows for i in range(0, len(r), 3))
-    fp = sum(r[i] for r in rows for i in range(1, len(r), 3))
-    fn = sum(r[i] for r in rows for i in range(2, len(r), 3))
-    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    """Micro F1 of per-sentence ``[tp, fp, fn] * labels`` rows."""
+    tp, fp, fn = (sum(r[i] for r in rows for i in range(k, len(r), 3)) for k in range(3))
+    return PRF(tp, fp, fn).f1
