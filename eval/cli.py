@@ -230,8 +230,51 @@ def _add_extractors_parser(sub) -> None:
     p.set_defaults(func=_cmd_extractors)
 
 
+def _leaderboard_arguments(p: argparse.ArgumentParser) -> None:
+    from eval import bootstrap
+    from eval.leaderboard import DEFAULT_OUT
+
+    _add_source_args(p)
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the leaderboard folder (default: leaderboard/)")
+    p.add_argument("--samples", type=int, default=bootstrap.DEFAULT_SAMPLES, help="bootstrap resamples (1000)")
+    p.add_argument("--seed", type=int, default=bootstrap.DEFAULT_SEED, help="bootstrap seed")
+    p.add_argument("--unit", choices=("sentences", "documents"), default="sentences",
+                   help="what the bootstrap resamples (default: sentences; there are only five documents)")
+    p.add_argument("--results", metavar="DIR", type=Path,
+                   help="also rank the result records (*.json) in DIR, made elsewhere (an LLM run on a GPU "
+                        "machine, a colleague's system), without rerunning them; records of another dataset "
+                        "version are refused")
+    p.add_argument("--only-given", action="store_true", help="rank only the systems given, not the registered ones")
+    p.add_argument("--no-readme", action="store_true", help="do not rewrite the README's leaderboard table")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _cmd_leaderboard(args) -> int:
+    from corpus.io import check_output
+    from eval.leaderboard import run_leaderboard, stored_paths, update_readme
+    from models.registry import NEEDS_SERVICE
+
+    check_output(args.out, "folder")  # before hours of scoring
+    given = (args.extractor, args.spacy, args.predictions, args.command)
+    extra = [_source_from_args(args)] if any(x is not None for x in given) else []
+    stored = stored_paths(args.results) if args.results else []
+    rows = run_leaderboard(extra, args.out, samples=args.samples, seed=args.seed, unit=args.unit,
+                           timeout=args.timeout, progress=not args.no_progress, registered=not args.only_given,
+                           stored=stored)
+    table = (args.out / "leaderboard.md").read_text(encoding="utf-8")
+    print(table)
+    print(f"wrote {args.out}/: leaderboard.md, leaderboard.csv, leaderboard.png, results/, errors/")
+    skipped = sorted(NEEDS_SERVICE - {r.name for r in rows})
+    if skipped and not args.only_given:
+        print(f"not run: {', '.join(skipped)} (needs an LLM server; give it with --extractor llm.v1 --model NAME, "
+              "or rank its stored records with --results DIR: README 'Score an LLM')")
+    if not args.no_readme and not args.only_given and not extra and not stored:
+        if update_readme(table):
+            print("updated the leaderboard table in README.md")
+    return 0
+
+
 def _add_leaderboard_parser(sub) -> None:
-    from eval.leaderboard import add_arguments, command
 
     p = sub.add_parser("leaderboard", help="run every registered extractor (and any given) and rank them",
                        description="Score every registered extractor, plus one given with --extractor, --spacy, "
@@ -240,8 +283,8 @@ def _add_leaderboard_parser(sub) -> None:
                                    "system, and a PNG of per-label F1 with 95% bootstrap intervals; ranks by "
                                    "strict micro F1 with a paired bootstrap test against the best. Also runnable "
                                    "as `python -m eval.leaderboard`.")
-    add_arguments(p)
-    p.set_defaults(func=command)
+    _leaderboard_arguments(p)
+    p.set_defaults(func=_cmd_leaderboard)
 
 
 def _cmd_claims(args) -> int:

@@ -6,7 +6,6 @@ The README's table is this script's Markdown, between markers.
 """
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import re
@@ -257,56 +256,7 @@ def update_readme(table: str, readme: Path = ROOT / "README.md") -> bool:
     return new != text
 
 
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    from .cli import _add_source_args
+if __name__ == "__main__":  # `python -m eval.leaderboard`: the same as `troopclaims leaderboard`
+    from eval.cli import main
 
-    _add_source_args(p)
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the leaderboard folder (default: leaderboard/)")
-    p.add_argument("--samples", type=int, default=bootstrap.DEFAULT_SAMPLES, help="bootstrap resamples (1000)")
-    p.add_argument("--seed", type=int, default=bootstrap.DEFAULT_SEED, help="bootstrap seed")
-    p.add_argument("--unit", choices=("sentences", "documents"), default="sentences",
-                   help="what the bootstrap resamples (default: sentences; there are only five documents)")
-    p.add_argument("--results", metavar="DIR", type=Path,
-                   help="also rank the result records (*.json) in DIR, made elsewhere (an LLM run on a GPU "
-                        "machine, a colleague's system), without rerunning them; records of another dataset "
-                        "version are refused")
-    p.add_argument("--only-given", action="store_true", help="rank only the systems given, not the registered ones")
-    p.add_argument("--no-readme", action="store_true", help="do not rewrite the README's leaderboard table")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
-
-
-def command(args) -> int:
-    from corpus.io import check_output
-
-    from .cli import _source_from_args
-
-    check_output(args.out, "folder")  # before hours of scoring
-    given = (args.extractor, args.spacy, args.predictions, args.command)
-    extra = [_source_from_args(args)] if any(x is not None for x in given) else []
-    stored = stored_paths(args.results) if args.results else []
-    rows = run_leaderboard(extra, args.out, samples=args.samples, seed=args.seed, unit=args.unit,
-                           timeout=args.timeout, progress=not args.no_progress, registered=not args.only_given,
-                           stored=stored)
-    table = (args.out / "leaderboard.md").read_text(encoding="utf-8")
-    print(table)
-    print(f"wrote {args.out}/: leaderboard.md, leaderboard.csv, leaderboard.png, results/, errors/")
-    from models.registry import NEEDS_SERVICE
-
-    skipped = sorted(NEEDS_SERVICE - {r.name for r in rows})
-    if skipped and not args.only_given:
-        print(f"not run: {', '.join(skipped)} (needs an LLM server; give it with --extractor llm.v1 --model NAME, "
-              "or rank its stored records with --results DIR: README 'Score an LLM')")
-    if not args.no_readme and not args.only_given and not extra and not stored:
-        if update_readme(table):
-            print("updated the leaderboard table in README.md")
-    return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    from .cli import main as cli_main
-
-    return cli_main(["leaderboard", *(sys.argv[1:] if argv is None else argv)])
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(["leaderboard", *sys.argv[1:]]))
