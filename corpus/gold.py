@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import FormatError
+from .io import jsonl_records, write_output
 from .paths import GOLD_DIR
 from .types import CLAIM_FIELDS, SPAN_FIELDS, Claim, Document, Span
 
@@ -68,23 +69,6 @@ def _check_types(record: dict, where: str) -> None:
             raise FormatError(f"{where}: {key} must be {allowed}, got {json.dumps(value)}")
 
 
-def jsonl_records(lines: Iterable[str], name: str, error: type[Exception] = FormatError, numbered: bool = False):
-    """``(where, record)`` for each non-blank JSON line; ``where`` is ``name:line`` for error messages.
-
-    ``numbered``: ``lines`` are ``(line number, text)`` pairs (``corpus.io.Lines``), not plain strings.
-    """
-    from .io import Lines
-
-    for lineno, line in (lines if numbered or isinstance(lines, Lines) else enumerate(lines, 1)):
-        if not line.strip():
-            continue
-        where = f"{name}:{lineno}"
-        try:
-            yield where, json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise error(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
-
-
 def loads(content: str, text: str, source: str = "<gold>") -> Document:
     """Parse one gold file; ``text`` is the seed text the offsets point into."""
     doc_record, spans, claims = None, [], []
@@ -135,15 +119,7 @@ def read_gold(texts: dict[str, str], gold_dir: Path = GOLD_DIR) -> dict[str, Doc
     return docs
 
 
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write to a temp file beside ``path`` and rename: never half-written (``corpus.io.write_output``:
-    only a regular file is ever replaced; a link is followed, a device written through)."""
-    from .io import write_output
-
-    write_output(path, data)
-
-
 def write_gold(docs: Iterable[Document], gold_dir: Path = GOLD_DIR) -> None:
     """Write each document's gold file atomically."""
     for doc in docs:
-        atomic_write(gold_dir / f"{doc.id}.jsonl", dumps(doc))
+        write_output(gold_dir / f"{doc.id}.jsonl", dumps(doc))

@@ -11,20 +11,23 @@ score is never computed, printed and then lost); ``-`` is standard output; a
 regular file, or one not there yet, is replaced atomically (temp file beside
 it, then rename); a symbolic link is followed, so the link stays a link; a
 device, FIFO or other non-regular file is written through, never replaced.
+
+JSONL (``jsonl_records``): each non-blank line parsed, errors naming ``file:line``.
 """
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import TroopclaimsError
+from .errors import FormatError, TroopclaimsError
 
 MiB = 2**20
 MAX_LINE = 16 * MiB  # longest line accepted in a line-based input (JSONL, CoNLL)
@@ -284,3 +287,18 @@ def write_output(path: str | os.PathLike, data: str | bytes) -> None:
         if isinstance(exc, OSError):
             raise OutputError(f"cannot write {shown} ({_reason(exc)}); nothing was written") from None
         raise
+
+
+def jsonl_records(lines: Iterable[str], name: str, error: type[Exception] = FormatError, numbered: bool = False):
+    """``(where, record)`` for each non-blank JSON line; ``where`` is ``name:line`` for error messages.
+
+    ``numbered``: ``lines`` are ``(line number, text)`` pairs (``corpus.io.Lines``), not plain strings.
+    """
+    for lineno, line in (lines if numbered or isinstance(lines, Lines) else enumerate(lines, 1)):
+        if not line.strip():
+            continue
+        where = f"{name}:{lineno}"
+        try:
+            yield where, json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise error(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None

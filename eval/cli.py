@@ -355,9 +355,9 @@ def _cmd_align(args) -> int:
     if args.out in (None, "-"):
         sys.stdout.write(content)
     else:
-        from corpus.gold import atomic_write
+        from corpus.io import write_output
 
-        atomic_write(Path(args.out), content)
+        write_output(Path(args.out), content)
     unaligned = [u for d in sorted(extras["unaligned"]) for u in extras["unaligned"][d]]
     n_spans = sum(len(d.spans) for d in preds.values())
     print(f"aligned {n_spans} spans in {len(preds)} documents: {extras['normalized']} found only after "

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
-from corpus.gold import atomic_write
+from corpus.io import write_output
 from corpus.spanmatch import pair_spans
 from corpus.types import Document, Span
 
@@ -254,5 +254,5 @@ def write_error_report(path: str | Path, record: dict, gold_docs: Mapping[str, D
                        predictions: Mapping[str, Document]) -> Path:
     """Render and write atomically, so a browser never opens a half-written report."""
     path = Path(path)
-    atomic_write(path, render_error_report(record, gold_docs, predictions))
+    write_output(path, render_error_report(record, gold_docs, predictions))
     return path

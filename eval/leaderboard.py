@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.errors import TroopclaimsError
-from corpus.gold import atomic_write
+from corpus.io import write_output
 from corpus.labels import LABELS
 from corpus.paths import ROOT
 
@@ -79,8 +79,8 @@ def run_leaderboard(extra: list[Source] = (), out_dir: Path = DEFAULT_OUT, *, sa
         raise TroopclaimsError(f"two systems named {', '.join(twice)}: rename one (a stored record's "
                                "extractor.name) so each row is one system")
     rows = rank(records, samples=samples, seed=seed, unit=unit)
-    atomic_write(out_dir / "leaderboard.md", render_markdown(rows, gold.version, gold.fingerprint, unit, samples, seed))
-    atomic_write(out_dir / "leaderboard.csv", render_csv(rows))
+    write_output(out_dir / "leaderboard.md", render_markdown(rows, gold.version, gold.fingerprint, unit, samples, seed))
+    write_output(out_dir / "leaderboard.csv", render_csv(rows))
     plot(rows, out_dir / "leaderboard.png", gold.version)
     return rows
 
@@ -203,7 +203,7 @@ def plot(rows: list[Row], path: Path, version: str) -> None:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", metadata={"Software": None})
     plt.close(fig)
-    atomic_write(Path(path), buf.getvalue())
+    write_output(Path(path), buf.getvalue())
 
 
 def _plot_rows(plt, rows: list[Row], version: str):
@@ -252,7 +252,7 @@ def update_readme(table: str, readme: Path = ROOT / "README.md") -> bool:
         raise ValueError(f"{readme}: no {START} ... {END} markers")
     new = text[: text.index(START) + len(START)] + "\n" + table + text[text.index(END):]
     if new != text:
-        atomic_write(readme, new)
+        write_output(readme, new)
     return new != text
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from corpus.align import Aligned, AlignmentError, align
-from corpus.gold import jsonl_records
+from corpus.io import jsonl_records
 from corpus.mentions import MentionDocument, parse_answer, unknown_fields
 from corpus.types import Document
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from corpus.errors import FormatError, PredictionError
-from corpus.gold import jsonl_records
+from corpus.io import jsonl_records
 from corpus.io import Lines, display_name, open_input, read_bytes
 from corpus.labels import LABELS
 from corpus.types import CLAIM_FIELDS, CLAIM_LINKS, SPAN_FIELDS, Claim, Document, Span, span_problems

@@ -30,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from corpus.errors import FormatError, PredictionError, TroopclaimsError
-from corpus.gold import atomic_write
+from corpus.io import write_output
 from corpus.labels import LABELS
 from corpus.mentions import MentionDocument, parse_answer
 from corpus.types import Document
@@ -242,7 +242,7 @@ class LLMExtractor:
         except openai.APIError as exc:  # a reply the client could not read
             return None, f"unreadable reply ({type(exc).__name__})"
         if path is not None:
-            atomic_write(path, json.dumps(reply, ensure_ascii=False, sort_keys=True) + "\n")
+            write_output(path, json.dumps(reply, ensure_ascii=False, sort_keys=True) + "\n")
         return reply, None
 
     def answer(self, doc: Document) -> MentionDocument:
