@@ -298,8 +298,8 @@ def _cmd_claims(args) -> int:
                                f"prefix of one: {', '.join(sorted(gold.documents))}")
     args.doc = matches[0]
     if any(x is not None for x in (args.extractor, args.spacy, args.predictions, args.command)):
-        preds, _ = _source_from_args(args).predictions(gold.documents, gold.sentences, args.timeout)
-        doc = replace(preds[args.doc], published=gold.documents[args.doc].published)
+        preds = _source_from_args(args).predictions(gold.documents, gold.sentences, args.timeout)
+        doc = replace(preds.documents[args.doc], published=gold.documents[args.doc].published)
     else:
         doc = gold.documents[args.doc]
     print(format_claims(doc))
@@ -350,22 +350,21 @@ def _cmd_align(args) -> int:
     if args.out not in (None, "-"):
         check_output(args.out)  # before any work
     gold = load_goldset()
-    preds, extras = read_mentions(args.file, {d: doc.text for d, doc in gold.documents.items()})
-    content = aligned_lines(preds, extras)
+    preds = read_mentions(args.file, {d: doc.text for d, doc in gold.documents.items()})
+    content = aligned_lines(preds)
     if args.out in (None, "-"):
         sys.stdout.write(content)
     else:
         from corpus.io import write_output
 
         write_output(Path(args.out), content)
-    unaligned = [u for d in sorted(extras["unaligned"]) for u in extras["unaligned"][d]]
-    n_spans = sum(len(d.spans) for d in preds.values())
-    print(f"aligned {n_spans} spans in {len(preds)} documents: {extras['normalized']} found only after "
-          f"normalization, {extras['duplicates']} duplicate(s), {len(unaligned)} string(s) not in the text"
+    unaligned = [(d, u) for d in sorted(preds.unaligned) for u in preds.unaligned[d]]
+    n_spans = sum(len(d.spans) for d in preds.documents.values())
+    print(f"aligned {n_spans} spans in {len(preds.documents)} documents: {preds.normalized} found only after "
+          f"normalization, {preds.duplicates} duplicate(s), {len(unaligned)} string(s) not in the text"
           + (f"; wrote {args.out}" if args.out not in (None, "-") else ""), file=sys.stderr)
-    for d in sorted(extras["unaligned"]):
-        for u in extras["unaligned"][d]:
-            print(f"  {d} {u.where}: {u.label} {u.text!r}: {u.reason}", file=sys.stderr)
+    for d, u in unaligned:
+        print(f"  {d} {u.where}: {u.label} {u.text!r}: {u.reason}", file=sys.stderr)
     return 0
 
 

@@ -21,7 +21,7 @@ from corpus.io import jsonl_records
 from corpus.mentions import MentionDocument, parse_answer, unknown_fields
 from corpus.types import Document
 
-from .predictions import PredictionError, check_coverage
+from .predictions import PredictionError, Predictions, check_coverage
 
 RECORD_FIELDS = ("doc_id", "mentions", "claims")
 
@@ -49,8 +49,8 @@ def parse_mention_lines(lines: Iterable[str], texts: Mapping[str, str], name: st
 
 
 def align_all(answers: Mapping[str, MentionDocument], texts: Mapping[str, str],
-              where: Mapping[str, str] | None = None) -> tuple[dict[str, Document], dict]:
-    """Offset predictions and the harness's ``extras``: ``unaligned`` per document, counts and notes."""
+              where: Mapping[str, str] | None = None) -> Predictions:
+    """Offset predictions, with the strings not in the text per document, the counts and the notes."""
     docs, unaligned, notes = {}, {}, []
     normalized = duplicates = 0
     for doc_id in sorted(answers):
@@ -64,11 +64,11 @@ def align_all(answers: Mapping[str, MentionDocument], texts: Mapping[str, str],
         normalized += a.normalized
         duplicates += a.duplicates
         notes += [f"{doc_id}: {n}" for n in (*answer.notes, *a.notes)]
-    return docs, {"unaligned": unaligned, "normalized": normalized, "duplicates": duplicates, "notes": notes}
+    return Predictions(docs, unaligned=unaligned, normalized=normalized, duplicates=duplicates, notes=notes)
 
 
-def read_mentions(path, texts: Mapping[str, str]) -> tuple[dict[str, Document], dict]:
-    """A mention predictions file (``-`` is stdin), aligned: (offset predictions, extras). Streamed, read once."""
+def read_mentions(path, texts: Mapping[str, str]) -> Predictions:
+    """A mention predictions file (``-`` is stdin), aligned (eval.predictions.Predictions). Streamed, read once."""
     from corpus.io import Lines, display_name, open_input
 
     from .predictions import WHAT
@@ -80,20 +80,17 @@ def read_mentions(path, texts: Mapping[str, str]) -> tuple[dict[str, Document], 
     return align_all(answers, texts, lines_of)
 
 
-def aligned_lines(preds: Mapping[str, Document], extras: dict) -> str:
+def aligned_lines(preds: Predictions) -> str:
     """The offset predictions JSONL that `troopclaims align` writes: scoring it gives the same scores."""
     import json
     from dataclasses import asdict
 
     out = []
-    for doc_id in sorted(preds):
-        doc = preds[doc_id]
+    for doc_id in sorted(preds.documents):
+        doc = preds.documents[doc_id]
         record = {"doc_id": doc_id,
-                  "spans": [{"start": s.start, "end": s.end, "label": s.label, "text": s.text, "id": s.id}
-                            for s in doc.spans],
-                  "claims": [asdict(c) for c in doc.claims]}
-        if extras["unaligned"].get(doc_id):
-            record["unaligned"] = [{"id": u.id, "label": u.label, "text": u.text, "anchor": u.anchor,
-                                    "where": u.where, "reason": u.reason} for u in extras["unaligned"][doc_id]]
+                  "spans": [s.to_json() for s in doc.spans], "claims": [c.to_json() for c in doc.claims]}
+        if preds.unaligned.get(doc_id):
+            record["unaligned"] = [asdict(u) for u in preds.unaligned[doc_id]]
         out.append(json.dumps(record, ensure_ascii=False) + "\n")
     return "".join(out)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from pathlib import Path
+from dataclasses import dataclass
+from dataclasses import field as _field
 
 from corpus.errors import FormatError, PredictionError
-from corpus.io import jsonl_records
-from corpus.io import Lines, display_name, open_input, read_bytes
+from corpus.io import Lines, jsonl_records
 from corpus.labels import LABELS
 from corpus.types import CLAIM_FIELDS, CLAIM_LINKS, SPAN_FIELDS, Claim, Document, Span, span_problems
 
@@ -127,19 +127,28 @@ WHAT = "a predictions file (JSONL, Label Studio JSON, CoNLL or mentions)"
 MAX_JSON = 64 * 2**20  # a whole-file (Label Studio JSON) predictions input is read into memory: at most this
 
 
-def read_jsonl(path: str | Path, texts: Mapping[str, str], extras: dict | None = None) -> dict[str, Document]:
-    """``{"doc_id": ..., "spans": [{"start", "end", "label"}, ...], "claims": [...]}`` per line; ``-`` is stdin.
+@dataclass
+class Predictions:
+    """Checked predictions for every gold document, and what reading them found on the way.
 
-    Streamed: memory is bounded by the longest line, not the file (corpus.io.Lines).
+    ``tags``: tag input (CoNLL) as given, what seqeval scores, with its ``ill_formed`` transitions.
+    ``unaligned``: answers given as strings (eval/ALIGNMENT.md) that are not in the text, per document,
+    with ``normalized`` and ``duplicates`` counts; None for offset input. ``notes``: one line per
+    problem an extractor reported (an unusable LLM reply).
     """
-    with open_input(path, WHAT) as f:
-        return parse_jsonl_lines(Lines(f, display_name(path)), texts, display_name(path), extras)
+
+    documents: dict[str, Document]
+    tags: dict[str, list[list[str]]] | None = None
+    ill_formed: list[dict] = _field(default_factory=list)
+    unaligned: dict[str, list] | None = None
+    normalized: int = 0
+    duplicates: int = 0
+    notes: list[str] = _field(default_factory=list)
 
 
-def parse_jsonl_lines(lines: Iterable[str] | Lines, texts: Mapping[str, str], name: str,
-                      extras: dict | None = None) -> dict[str, Document]:
-    """Offset predictions from lines as strings or a ``corpus.io.Lines``; ``extras`` receives any
-    ``unaligned`` strings (files written by `troopclaims align`)."""
+def parse_jsonl_lines(lines: Iterable[str] | Lines, texts: Mapping[str, str], name: str) -> Predictions:
+    """Offset predictions from lines as strings or a ``corpus.io.Lines``, with any ``unaligned`` strings
+    (files written by `troopclaims align`)."""
     out: dict[str, Document] = {}
     unaligned: dict[str, list] = {}
     for where, record in jsonl_records(lines, name, PredictionError):
@@ -164,9 +173,7 @@ def parse_jsonl_lines(lines: Iterable[str] | Lines, texts: Mapping[str, str], na
         claims = parse_claims(record.get("claims"), spans, at, unaligned.get(doc_id, ()))
         out[doc_id] = Document(doc_id, texts[doc_id], tuple(spans), tuple(claims))
     check_coverage(out, texts, name)
-    if extras is not None and unaligned:
-        extras.update({"unaligned": unaligned, "normalized": 0, "duplicates": 0, "notes": []})
-    return out
+    return Predictions(out, unaligned=unaligned or None)
 
 
 def parse_unaligned(raw, where: str) -> list:
@@ -189,14 +196,7 @@ def parse_unaligned(raw, where: str) -> list:
     return out
 
 
-def read_label_studio(path: str | Path, texts: Mapping[str, str]) -> dict[str, Document]:
-    """A Label Studio JSON export: each task's newest annotation is the prediction."""
-    with open_input(path, WHAT) as f:
-        data, _ = read_bytes(f, display_name(path), MAX_JSON)
-    return parse_label_studio(data, texts, display_name(path))
-
-
-def parse_label_studio(data: bytes, texts: Mapping[str, str], name: str) -> dict[str, Document]:
+def parse_label_studio(data: bytes, texts: Mapping[str, str], name: str) -> Predictions:
     from annotation.label_studio.convert import from_tasks
 
     try:
@@ -210,23 +210,17 @@ def parse_label_studio(data: bytes, texts: Mapping[str, str], name: str) -> dict
         docs = from_tasks(tasks, dict(texts))
     except FormatError as exc:
         raise PredictionError(f"{name}: {exc}") from None
-    return check_documents(docs, texts, name)
+    return Predictions(check_documents(docs, texts, name))
 
 
-def read_conll(path: str | Path, texts: Mapping[str, str], sentences) -> tuple[dict[str, Document], dict]:
+def parse_conll_lines(lines: Lines, texts: Mapping[str, str], sentences, path: str) -> Predictions:
     """Token/tag columns: ``-DOCSTART- <doc_id>`` lines, one ``token<TAB>tag`` line per gold token,
     a blank line after each sentence. Tokens must be the gold's tokens (the `sentences` config).
 
-    Returns the predictions (spans as conlleval reads the tags, for span matching) and
-    ``{"tags": {doc_id: [tags per sentence]}, "ill_formed": [...]}``: the raw tags are what seqeval
-    scores, and ``ill_formed`` locates each ill-formed IOB2 tag (an ``I-X`` not continuing an ``X``):
-    strict mode reads no entity there, conlleval (default mode, span matching) starts one.
+    The documents' spans are the tags as conlleval reads them (for span matching); ``tags`` keeps the
+    raw tags, which seqeval scores, and ``ill_formed`` locates each ill-formed IOB2 tag (an ``I-X`` not
+    continuing an ``X``): strict mode reads no entity there, conlleval (default mode) starts one.
     """
-    with open_input(path, WHAT) as f:
-        return parse_conll_lines(Lines(f, display_name(path)), texts, sentences, display_name(path))
-
-
-def parse_conll_lines(lines: Lines, texts: Mapping[str, str], sentences, path: str) -> tuple[dict[str, Document], dict]:
     from corpus.labels import TAGS
 
     spans: dict[str, list[Span]] = {}
@@ -298,7 +292,7 @@ def parse_conll_lines(lines: Lines, texts: Mapping[str, str], sentences, path: s
         _check_done(doc_id, sent_i, tok_i, sentences, f"{path}:{lineno}")
     check_coverage(spans, texts, str(path))
     tags = {d: sents[:-1] for d, sents in raw.items()}  # each document's list ends with an empty sentence
-    return {d: Document(d, texts[d], tuple(s)) for d, s in spans.items()}, {"tags": tags, "ill_formed": ill_formed}
+    return Predictions({d: Document(d, texts[d], tuple(s)) for d, s in spans.items()}, tags, ill_formed)
 
 
 def _check_done(doc_id, sent_i, tok_i, sentences, where) -> None:

@@ -6,14 +6,15 @@ import time
 from bisect import bisect_right
 
 from corpus.labels import LABELS
+from corpus.spanmatch import SpanMatch, match_spans
 from corpus.types import Document
 
 from .goldset import GoldSet, load_goldset
 from .metrics import MODE, PRF, SCHEME, compare, conlleval_entities, range_entities, strict_entities
+from .predictions import Predictions
 from .project import Alignment, project
 from .result import FORMAT, library_versions
 from .sources import DEFAULT_TIMEOUT, Source
-from corpus.spanmatch import SpanMatch, match_spans
 
 
 def evaluate(source: Source, gold: GoldSet | None = None, *, timeout: float = DEFAULT_TIMEOUT) -> dict:
@@ -26,36 +27,14 @@ def run(source: Source, gold: GoldSet | None = None, *,
     """The result record and the checked predictions it was computed from (for error reports)."""
     gold = gold or load_goldset()
     began = time.perf_counter()
-    preds, extras = source.predictions(gold.documents, gold.sentences, timeout)
+    preds = source.predictions(gold.documents, gold.sentences, timeout)
     predicted_in = time.perf_counter() - began
-    ill_formed = extras.get("ill_formed", [])
-    alignment = Alignment(ill_formed_tags=len(ill_formed), ill_formed=ill_formed)
-    spans = SpanMatch()
-    gold_ranges, pred_ranges, sentence_ids = [], [], []
-    unaligned = extras.get("unaligned", {})
-    hallucinated: set = set()  # strings not in the text, as entities that can only be false positives
-    per_document = {}
-    for doc_id in sorted(gold.documents):
-        sents = gold.sentences[doc_id]
-        pred_spans = list(preds[doc_id].spans)
-        hallucinated |= _unaligned_entities(unaligned.get(doc_id, ()), sents, len(pred_ranges))
-        pred_ranges += project(doc_id, pred_spans, sents, alignment, where=source.name)
-        gold_ranges += [s.entities for s in sents]
-        sentence_ids += [(doc_id, s.index) for s in sents]
-        doc_match = match_spans(gold.documents[doc_id].spans, pred_spans)
-        for u in unaligned.get(doc_id, ()):
-            doc_match.count_spurious(u.label)
-        spans.add(doc_match)
-        per_document[doc_id] = {"spans": {s: doc_match.overall[s].as_dict() for s in ("strict", "partial")}}
+    alignment = Alignment(ill_formed_tags=len(preds.ill_formed), ill_formed=preds.ill_formed)
+    gold_ranges, pred_ranges, sentence_ids = _project(gold, preds, alignment, source.name)
     gold_entities = range_entities(gold_ranges)
-    if "tags" in extras:  # tag input: seqeval reads the tags as given, both ways
-        raw = [t for d in sorted(gold.documents) for t in extras["tags"][d]]
-        pred_strict, pred_default = strict_entities(raw), conlleval_entities(raw)
-    else:  # well-formed IOB2 by construction: both modes read the same entities
-        pred_strict = pred_default = range_entities(pred_ranges) | hallucinated
-    strict = compare(gold_entities, pred_strict, LABELS)
-    default = compare(gold_entities, pred_default, LABELS)
+    pred_strict, pred_default = _predicted_entities(gold, preds, pred_ranges)
     per_sentence = _per_sentence_counts(gold_entities, pred_strict, len(gold_ranges))
+    spans, per_document = _span_matching(gold, preds)
     for doc_id, doc_scores in per_document.items():
         doc_scores["strict_micro_f1"] = _f1([c for (d, _), c in zip(sentence_ids, per_sentence) if d == doc_id])
     record = {
@@ -69,11 +48,12 @@ def run(source: Source, gold: GoldSet | None = None, *,
         "libraries": library_versions(),
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "duration_seconds": {"predict": round(predicted_in, 3), "total": round(time.perf_counter() - began, 3)},
-        "scores": {"seqeval_strict": strict.as_dict(), "seqeval_default": default.as_dict(),
+        "scores": {"seqeval_strict": compare(gold_entities, pred_strict, LABELS).as_dict(),
+                   "seqeval_default": compare(gold_entities, pred_default, LABELS).as_dict(),
                    "spans": spans.as_dict()},
         "alignment": vars(alignment),
-        **({"mentions": _mentions_summary(extras)} if "unaligned" in extras else {}),
-        "notes": extras.get("notes", []),
+        **({"mentions": _mentions_summary(preds)} if preds.unaligned is not None else {}),
+        "notes": preds.notes,
         "per_document": per_document,
         "per_sentence": {"labels": list(LABELS), "ids": [f"{d}-{i:03d}" for d, i in sentence_ids],
                          "tp_fp_fn": per_sentence},
@@ -81,8 +61,44 @@ def run(source: Source, gold: GoldSet | None = None, *,
     if any(d.claims for d in gold.documents.values()):
         from .claims import score_claims
 
-        record["scores"]["claims"] = score_claims(gold.documents, preds)
-    return record, preds
+        record["scores"]["claims"] = score_claims(gold.documents, preds.documents)
+    return record, preds.documents
+
+
+def _project(gold: GoldSet, preds: Predictions, alignment: Alignment, where: str):
+    """Gold and predicted token ranges per sentence, in document order, and the sentences' ids."""
+    gold_ranges, pred_ranges, sentence_ids = [], [], []
+    for doc_id in sorted(gold.documents):
+        sents = gold.sentences[doc_id]
+        pred_ranges += project(doc_id, list(preds.documents[doc_id].spans), sents, alignment, where=where)
+        gold_ranges += [s.entities for s in sents]
+        sentence_ids += [(doc_id, s.index) for s in sents]
+    return gold_ranges, pred_ranges, sentence_ids
+
+
+def _predicted_entities(gold: GoldSet, preds: Predictions, pred_ranges) -> tuple[set, set]:
+    """What seqeval's strict and default modes read from the predictions."""
+    if preds.tags is not None:  # tag input: seqeval reads the tags as given, both ways
+        raw = [t for d in sorted(gold.documents) for t in preds.tags[d]]
+        return strict_entities(raw), conlleval_entities(raw)
+    made_up, first = set(), 0  # strings not in the text: entities that can only be false positives
+    for doc_id in sorted(gold.documents):
+        made_up |= _unaligned_entities((preds.unaligned or {}).get(doc_id, ()), gold.sentences[doc_id], first)
+        first += len(gold.sentences[doc_id])
+    entities = range_entities(pred_ranges) | made_up  # well-formed IOB2 by construction: both modes agree
+    return entities, entities
+
+
+def _span_matching(gold: GoldSet, preds: Predictions) -> tuple[SpanMatch, dict]:
+    """SemEval-2013 counts overall and per document; strings not in the text are spurious."""
+    spans, per_document = SpanMatch(), {}
+    for doc_id in sorted(gold.documents):
+        doc_match = match_spans(gold.documents[doc_id].spans, preds.documents[doc_id].spans)
+        for u in (preds.unaligned or {}).get(doc_id, ()):
+            doc_match.count_spurious(u.label)
+        spans.add(doc_match)
+        per_document[doc_id] = {"spans": {s: doc_match.overall[s].as_dict() for s in ("strict", "partial")}}
+    return spans, per_document
 
 
 def _unaligned_entities(unaligned, sents, first: int) -> set:
@@ -93,11 +109,11 @@ def _unaligned_entities(unaligned, sents, first: int) -> set:
             for i, u in enumerate(unaligned)}
 
 
-def _mentions_summary(extras: dict) -> dict:
+def _mentions_summary(preds: Predictions) -> dict:
     """What the alignment of mention strings did (eval/ALIGNMENT.md)."""
     listed = [{"doc_id": d, "id": u.id, "label": u.label, "text": u.text, "where": u.where, "reason": u.reason}
-              for d in sorted(extras["unaligned"]) for u in extras["unaligned"][d]]
-    return {"normalized": extras["normalized"], "duplicates": extras["duplicates"], "unaligned": listed}
+              for d in sorted(preds.unaligned) for u in preds.unaligned[d]]
+    return {"normalized": preds.normalized, "duplicates": preds.duplicates, "unaligned": listed}
 
 
 def _per_sentence_counts(gold: set, pred: set, n: int) -> list[list[int]]:

@@ -20,7 +20,7 @@ from corpus.types import Document
 from models.base import blank
 
 from .mentions import align_all, parse_mention_lines
-from .predictions import PredictionError, check_documents, parse_claims, parse_jsonl_lines, parse_spans
+from .predictions import PredictionError, Predictions, check_documents, parse_claims, parse_jsonl_lines, parse_spans
 
 DEFAULT_TIMEOUT = 600.0
 
@@ -36,11 +36,11 @@ class Source:
     name: str
     kind: str  # registered | python | spacy | predictions | command
     version: str | None
-    produce: Callable[..., tuple[dict[str, Document], dict]] = field(repr=False)  # (gold, timeout, sentences)
+    produce: Callable[..., Predictions] = field(repr=False)  # (gold, timeout, sentences)
 
     def predictions(self, gold_docs: Mapping[str, Document], sentences=None,
-                    timeout: float = DEFAULT_TIMEOUT) -> tuple[dict[str, Document], dict]:
-        """(predictions by doc id, extras): extras has ``tags`` and ``ill_formed`` for tag input (CoNLL)."""
+                    timeout: float = DEFAULT_TIMEOUT) -> Predictions:
+        """Checked predictions for every gold document (eval.predictions.Predictions)."""
         return self.produce(dict(gold_docs), timeout, sentences)
 
 
@@ -197,11 +197,10 @@ def from_predictions(path: str, fmt: str | None = None) -> Source:
         with open_input(path, WHAT) as f:
             if fmt == "label-studio":
                 data, source.version = read_bytes(f, name, MAX_JSON)
-                return parse_label_studio(data, texts, name), {}
+                return parse_label_studio(data, texts, name)
             lines = Lines(f, name)
             if fmt == "jsonl":
-                extras: dict = {}
-                out = parse_jsonl_lines(lines, texts, name, extras), extras
+                out = parse_jsonl_lines(lines, texts, name)
             elif fmt == "mentions":
                 lines_of: dict[str, str] = {}
                 out = align_all(parse_mention_lines(lines, texts, name, lines_of), texts, lines_of)
@@ -235,7 +234,7 @@ def from_command(command: str, fmt: str | None = None, keep_env=()) -> Source:
             lines_of: dict[str, str] = {}
             answers = parse_mention_lines(Lines(io.BytesIO(stdout), name), texts, name, lines_of)
             return align_all(answers, texts, lines_of)
-        return parse_jsonl_lines(Lines(io.BytesIO(stdout), name), texts, name), {}
+        return parse_jsonl_lines(Lines(io.BytesIO(stdout), name), texts, name)
 
     return Source(f"command:{argv[0] if argv else ''}", "command", None, produce)
 
@@ -250,7 +249,7 @@ def resolve(spec: str, **options) -> Source:
     return from_import_path(spec)
 
 
-def _checked_answers(out: list, texts: Mapping[str, str], what: str) -> tuple[dict[str, Document], dict]:
+def _checked_answers(out: list, texts: Mapping[str, str], what: str) -> Predictions:
     """Extractor output where each document is offsets (Document) or strings (MentionDocument), checked."""
     answers = {}
     docs = []
@@ -264,10 +263,10 @@ def _checked_answers(out: list, texts: Mapping[str, str], what: str) -> tuple[di
         else:
             docs.append(item)
     if not answers:
-        return check_documents(docs, texts, what), {}
-    checked = check_documents(docs, {d: texts[d] for d in texts if d not in answers}, what)
-    aligned, extras = align_all(answers, texts)
-    return {**checked, **aligned}, extras
+        return Predictions(check_documents(docs, texts, what))
+    aligned = align_all(answers, texts)
+    aligned.documents.update(check_documents(docs, {d: texts[d] for d in texts if d not in answers}, what))
+    return aligned
 
 
 def _version_of(name: str) -> str | None:
