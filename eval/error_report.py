@@ -20,6 +20,8 @@ from corpus.io import write_output
 from corpus.spanmatch import pair_spans
 from corpus.types import Document, Span
 
+from .result import Result
+
 # outcome -> (legend name, pairing kinds behind it, what it means)
 OUTCOMES = {
     "tp": ("true positive", ("same",), "same boundaries, same label"),
@@ -183,30 +185,30 @@ def _error_table(text: str, pairs) -> str:
             f"<tbody>{''.join(rows)}</tbody></table></details>")
 
 
-def _header(record: dict) -> str:
-    ds, ex = record.get("dataset", {}), record.get("extractor", {})
+def _header(record: Result) -> str:
+    ds, ex = record.dataset, record.extractor
     version = f", version {ex['version']}" if ex.get("version") else ""
     kind = f" ({ex['kind']})" if ex.get("kind") else ""
     lines = [f"<h1>Error report: {_e(ex.get('name', '?'))}{_e(kind)}{_e(version)}</h1>",
              f'<p class="meta">dataset {_e(ds.get("name", "troopclaims"))} {_e(ds.get("version", "?"))}, '
              f'fingerprint <code>{_e(ds.get("fingerprint", "?"))}</code>'
              + (f", {_e(ds['documents'])} documents" if "documents" in ds else "") + "</p>"]
-    spans = record.get("scores", {}).get("spans", {}).get("overall", {})
-    seqeval = record.get("scores", {}).get("seqeval_strict", {}).get("micro", {})
+    spans = record.scores.get("spans", {}).get("overall", {})
+    seqeval = record.strict.get("micro", {})
     scores = [f"{name} {values['f1']:.3f}" for name, values in
               (("span strict f1", spans.get("strict")), ("span partial f1", spans.get("partial")),
                ("seqeval strict micro f1", seqeval)) if values and "f1" in values]
     if scores:
         lines.append(f'<p class="meta">{_e(", ".join(scores))}</p>')
-    if record.get("created"):
-        lines.append(f'<p class="meta">scored {_e(record["created"])}</p>')
+    if record.created:
+        lines.append(f'<p class="meta">scored {_e(record.created)}</p>')
     return "\n".join(lines)
 
 
-def _unaligned(record: dict, doc_id: str) -> str:
+def _unaligned(record: Result, doc_id: str) -> str:
     """Strings the extractor gave that are not in the text (eval/ALIGNMENT.md): false positives with no place."""
-    items = [u for u in (record.get("mentions") or {}).get("unaligned", []) if u["doc_id"] == doc_id]
-    notes = [n for n in record.get("notes", []) if n.startswith(f"{doc_id}: ")]
+    items = [u for u in (record.mentions or {}).get("unaligned", []) if u["doc_id"] == doc_id]
+    notes = [n for n in record.notes if n.startswith(f"{doc_id}: ")]
     out = ""
     if items:
         rows = "".join(f"<tr><td>{_e(u['label'])}</td><td>{_e(u['text'])}</td><td>{_e(u['where'])}</td>"
@@ -219,14 +221,15 @@ def _unaligned(record: dict, doc_id: str) -> str:
     return out
 
 
-def render_error_report(record: dict, gold_docs: Mapping[str, Document],
+def render_error_report(record: Result | dict, gold_docs: Mapping[str, Document],
                         predictions: Mapping[str, Document]) -> str:
     """One HTML page (inline CSS, no scripts, everything escaped) showing each document's outcomes.
 
     ``record`` and ``predictions`` are what ``eval.score.run`` returns; a
     document without predictions counts every gold span as missed.
     """
-    per_document = record.get("per_document", {})
+    record = Result.of(record)
+    per_document = record.per_document
     rows, sections = [], []
     for doc_id in sorted(gold_docs):
         gold = gold_docs[doc_id]
@@ -241,7 +244,7 @@ def render_error_report(record: dict, gold_docs: Mapping[str, Document],
             f'<p class="meta">{_e(summary)}</p>'
             f'<div class="doctext">{_marked_text(gold.text, pairs)}</div>'
             f"<h3>Errors</h3>{_error_table(gold.text, pairs)}{_unaligned(record, doc_id)}</section>")
-    title = f"troopclaims error report: {record.get('extractor', {}).get('name', '?')}"
+    title = f"troopclaims error report: {record.name}"
     return ("<!DOCTYPE html>\n"
             f'<html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title>'
             f"<style>{_CSS}{_outcome_css()}</style></head>\n<body><main>\n"
@@ -250,7 +253,7 @@ def render_error_report(record: dict, gold_docs: Mapping[str, Document],
             + "\n".join(sections) + "\n</main></body></html>\n")
 
 
-def write_error_report(path: str | Path, record: dict, gold_docs: Mapping[str, Document],
+def write_error_report(path: str | Path, record: Result | dict, gold_docs: Mapping[str, Document],
                        predictions: Mapping[str, Document]) -> Path:
     """Render and write atomically, so a browser never opens a half-written report."""
     path = Path(path)

@@ -20,7 +20,7 @@ from corpus.paths import ROOT
 
 from . import bootstrap
 from .goldset import load_goldset
-from .result import load_result, write_result
+from .result import Result, load_result, write_result
 from .score import run
 from .sources import DEFAULT_TIMEOUT, Source, from_registry
 
@@ -31,7 +31,7 @@ DEFAULT_OUT = ROOT / "leaderboard"
 @dataclass
 class Row:
     name: str
-    record: dict
+    record: Result
     micro: float
     micro_ci: bootstrap.Interval
     labels: dict[str, float]
@@ -60,20 +60,21 @@ def run_leaderboard(extra: list[Source] = (), out_dir: Path = DEFAULT_OUT, *, sa
     if not todo and not kept:
         raise TroopclaimsError("nothing to rank: no registered extractors and none given")
     out_dir = Path(out_dir)
-    records = []
+    records: list[Result] = []
+    settings = {"unit": unit, "samples": samples, "seed": seed, "level": 0.95}
     bar = tqdm(todo, desc="leaderboard", unit="system", disable=not progress, file=sys.stderr)
     for source in bar:
         bar.set_postfix_str(source.name)
         record, preds = run(source, gold, timeout=timeout)
-        record["settings"]["bootstrap"] = {"unit": unit, "samples": samples, "seed": seed, "level": 0.95}
-        write_result(record, out_dir / "results" / f"{_safe(source.name)}.json")
-        write_error_report(out_dir / "errors" / f"{_safe(source.name)}.html", record, gold.documents, preds)
-        records.append(record)
-    for record in kept:
-        record["settings"]["bootstrap"] = {"unit": unit, "samples": samples, "seed": seed, "level": 0.95}
-        write_result(record, out_dir / "results" / f"{_safe(record['extractor']['name'])}.json")
-        records.append(record)
-    names = [r["extractor"]["name"] for r in records]
+        result = Result.from_json(record).with_settings(bootstrap=settings)
+        write_result(result, out_dir / "results" / f"{_safe(source.name)}.json")
+        write_error_report(out_dir / "errors" / f"{_safe(source.name)}.html", result, gold.documents, preds)
+        records.append(result)
+    for result in kept:
+        result = result.with_settings(bootstrap=settings)
+        write_result(result, out_dir / "results" / f"{_safe(result.name)}.json")
+        records.append(result)
+    names = [r.name for r in records]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
         raise TroopclaimsError(f"two systems named {', '.join(twice)}: rename one (a stored record's "
@@ -85,16 +86,16 @@ def run_leaderboard(extra: list[Source] = (), out_dir: Path = DEFAULT_OUT, *, sa
     return rows
 
 
-def load_stored(path: Path, gold) -> dict:
+def load_stored(path: Path, gold) -> Result:
     """A result record made elsewhere, refused unless it scores this dataset version, sentence by sentence."""
-    record = load_result(path)
-    ds = record["dataset"]
+    record = Result.from_json(load_result(path))
+    ds = record.dataset
     if not isinstance(ds, dict) or (ds.get("version"), ds.get("fingerprint")) != (gold.version, gold.fingerprint):
         got = (ds.get("version"), ds.get("fingerprint")) if isinstance(ds, dict) else ds
         raise TroopclaimsError(f"{path}: scored on troopclaims {got[0]} ({got[1]}), not on the current "
                                f"{gold.version} ({gold.fingerprint}); rescore it on this version")
     ids = [f"{d}-{s.index:03d}" for d in sorted(gold.sentences) for s in gold.sentences[d]]
-    ps = record.get("per_sentence")
+    ps = record.per_sentence
     width = 3 * len(LABELS)
     if not isinstance(ps, dict) or ps.get("ids") != ids or ps.get("labels") != list(LABELS) or \
             not isinstance(ps.get("tp_fp_fn"), list) or len(ps["tp_fp_fn"]) != len(ids) or \
@@ -116,17 +117,17 @@ def stored_paths(folder: Path) -> list[Path]:
     return paths
 
 
-def rank(records: list[dict], *, samples: int, seed: int, unit: str) -> list[Row]:
+def rank(records: list[Result | dict], *, samples: int, seed: int, unit: str) -> list[Row]:
     """Rows sorted by strict micro F1, each with intervals and a paired test against the best."""
-    first = records[0]["per_sentence"]
+    records = [Result.of(r) for r in records]
+    first = records[0].per_sentence
     n_units = bootstrap.unit_counts(first["tp_fp_fn"], first["ids"], unit).shape[0]
     idx = bootstrap.draws(n_units, samples, seed)
     rows, replicates = [], {}
     for record in records:
-        ps = record["per_sentence"]
+        ps = record.per_sentence
         per_label, micro = bootstrap.replicate_f1(bootstrap.unit_counts(ps["tp_fp_fn"], ps["ids"], unit), idx)
-        strict = record["scores"]["seqeval_strict"]
-        name = record["extractor"]["name"]
+        strict, name = record.strict, record.name
         replicates[name] = micro
         rows.append(Row(name, record, strict["micro"]["f1"], bootstrap.interval(micro),
                         {label: strict["labels"][label]["f1"] for label in LABELS},
@@ -142,9 +143,9 @@ CLAIM_COLUMNS = (("claim F1", "f1"), ("full claim F1", "full_f1"), ("source acc.
                  ("date acc.", "date_accuracy"), ("value acc.", "value_accuracy"))
 
 
-def _claim_cells(record: dict) -> list[str]:
+def _claim_cells(record: Result) -> list[str]:
     """Claim-level columns (exact variant): F1 of matched quantities, of complete claims, and link/value accuracy."""
-    summary = (record["scores"].get("claims") or {}).get("summary")
+    summary = record.claims
     return [f"{summary[key]:.3f}" if summary else "n/a" for _, key in CLAIM_COLUMNS]
 
 
@@ -158,7 +159,7 @@ def render_markdown(rows: list[Row], version: str, fp: str, unit: str, samples: 
              "",
              "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for i, r in enumerate(rows, 1):
-        micro = r.record["scores"]["seqeval_strict"]["micro"]
+        micro = r.record.strict["micro"]
         cells = [str(i), f"`{r.name}`", f"{r.micro:.3f} [{r.micro_ci.low:.3f}, {r.micro_ci.high:.3f}]",
                  f"{micro['precision']:.3f}", f"{micro['recall']:.3f}",
                  *(f"{r.labels[label]:.3f}" for label in LABELS),
@@ -175,7 +176,7 @@ def render_csv(rows: list[Row]) -> str:
                 "p_vs_best", *(key.replace("accuracy", "acc") if key != "f1" else "claim_f1"
                                 for _, key in CLAIM_COLUMNS), "dataset_version", "dataset_fingerprint"])
     for i, r in enumerate(rows, 1):
-        ex, ds = r.record["extractor"], r.record["dataset"]
+        ex, ds = r.record.extractor, r.record.dataset
         w.writerow([i, r.name, ex["kind"], ex.get("version") or "", f"{r.micro:.4f}", f"{r.micro_ci.low:.4f}",
                     f"{r.micro_ci.high:.4f}",
                     *(f"{v:.4f}" for label in LABELS

@@ -7,6 +7,7 @@ records must keep loading: tests/data holds a golden ``/1`` record, which
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field, fields, replace
 from importlib import metadata
 from pathlib import Path
 
@@ -31,16 +32,73 @@ def library_versions() -> dict[str, str | None]:
     return out
 
 
-def write_result(record: dict, path: Path | str) -> None:
+@dataclass(frozen=True)
+class Result:
+    """A result record, typed: what the terminal report, the leaderboard and the error report read.
+
+    The JSON form (``to_json``, ``from_json``) is the versioned file format of eval/RESULT_FORMAT.md;
+    fields keep its key order. ``eval.score.evaluate`` returns the JSON form, so code written against
+    format /1 keeps working. Frozen: a reader that adds settings makes a new one (``with_settings``).
+    """
+
+    format: str = FORMAT
+    dataset: dict = field(default_factory=dict)
+    extractor: dict = field(default_factory=dict)
+    settings: dict = field(default_factory=dict)
+    libraries: dict = field(default_factory=dict)
+    created: str | None = None
+    duration_seconds: dict = field(default_factory=dict)
+    scores: dict = field(default_factory=dict)
+    alignment: dict = field(default_factory=dict)
+    mentions: dict | None = None  # only for answers given as strings
+    notes: list = field(default_factory=list)
+    per_document: dict = field(default_factory=dict)
+    per_sentence: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, record: Result | dict) -> Result:
+        return record if isinstance(record, Result) else cls.from_json(record)
+
+    @classmethod
+    def from_json(cls, record: dict) -> Result:
+        """Any supported format version, read as the current one (``upgrade``)."""
+        record = upgrade(dict(record))
+        return cls(**{f.name: record[f.name] for f in fields(cls) if f.name in record})
+
+    def to_json(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)
+                if not (f.name == "mentions" and self.mentions is None)}
+
+    def with_settings(self, **settings) -> Result:
+        return replace(self, settings={**self.settings, **settings})
+
+    @property
+    def name(self) -> str:
+        return self.extractor.get("name", "?")
+
+    @property
+    def strict(self) -> dict:
+        """The headline: seqeval strict IOB2 scores, ``labels`` and ``micro``."""
+        return self.scores.get("seqeval_strict", {})
+
+    @property
+    def claims(self) -> dict | None:
+        """Claim scores of the exact variant, when the gold has claims."""
+        return (self.scores.get("claims") or {}).get("summary")
+
+
+def write_result(record: Result | dict, path: Path | str) -> None:
     """Atomically over a regular file; ``-`` is standard output; a device is written through (corpus.io)."""
-    write_output(path, json.dumps(record, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
+    data = record.to_json() if isinstance(record, Result) else record
+    write_output(path, json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
 
 
 REQUIRED = ("format", "dataset", "extractor", "settings", "libraries", "created", "scores")
 
 
 def load_result(path: Path) -> dict:
-    """Read a record of any supported format version, as the current one (``upgrade``)."""
+    """Read a record of any supported format version as the current one's JSON form (``upgrade``);
+    ``Result.from_json`` types it."""
     with open_input(path, "a result record (JSON)") as f:
         data, _ = read_bytes(f, str(path), 256 * 2**20)
     try:
@@ -64,7 +122,7 @@ def upgrade(record: dict) -> dict:
     ``ill_formed_tags``, and ``ill_formed`` (their locations) is empty, as /1 did not record them.
     ``format`` keeps saying which version was written."""
     alignment = record.get("alignment")
-    if record["format"] == "troopclaims.result/1" and isinstance(alignment, dict) and "repaired_tags" in alignment:
+    if record.get("format") == "troopclaims.result/1" and isinstance(alignment, dict) and "repaired_tags" in alignment:
         alignment["ill_formed_tags"] = alignment.pop("repaired_tags")
         alignment.setdefault("ill_formed", [])
     return record

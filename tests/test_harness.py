@@ -422,3 +422,18 @@ def test_scoring_refuses_data_no_changelog_entry_describes(tmp_path):
     parquet.write_bytes(parquet.read_bytes() + b"\0")
     with pytest.raises(TroopclaimsError, match=r"test-00000-of-00001.parquet: not a readable Parquet file \("):
         load_goldset(corpus)
+
+
+def test_typed_result_round_trips_and_adding_settings_leaves_the_record_alone(gold, tmp_path):
+    import copy
+
+    from eval.result import Result
+
+    record = evaluate(sources.from_predictions(_jsonl(tmp_path, _all_empty(gold))), gold)
+    before = copy.deepcopy(record)
+    result = Result.from_json(record)
+    assert result.to_json() == record and list(result.to_json()) == list(record)  # same keys, same order
+    assert result.name == record["extractor"]["name"] and result.strict == record["scores"]["seqeval_strict"]
+    ranked = result.with_settings(bootstrap={"samples": 10})
+    assert ranked.settings["bootstrap"] == {"samples": 10} and "bootstrap" not in result.settings
+    assert record == before
