@@ -13,7 +13,7 @@ from dataclasses import field as _field
 from corpus.errors import FormatError, PredictionError
 from corpus.io import Lines, jsonl_records
 from corpus.labels import LABELS
-from corpus.types import CLAIM_FIELDS, CLAIM_LINKS, SPAN_FIELDS, Claim, Document, Span, span_problems
+from corpus.types import CLAIM_FIELDS, CLAIM_LINKS, SPAN_FIELDS, Claim, Document, Span, make_span, span_problems
 
 
 
@@ -221,33 +221,37 @@ def parse_conll_lines(lines: Lines, texts: Mapping[str, str], sentences, path: s
     raw tags, which seqeval scores, and ``ill_formed`` locates each ill-formed IOB2 tag (an ``I-X`` not
     continuing an ``X``): strict mode reads no entity there, conlleval (default mode) starts one.
     """
+    from .metrics import conlleval_entities
+
+    tags, line_of = _conll_tags(lines, texts, sentences, path)
+    documents = {}
+    for doc_id, doc_tags in tags.items():
+        sents = sentences[doc_id]
+        documents[doc_id] = Document(doc_id, texts[doc_id], tuple(sorted(
+            make_span(texts[doc_id], sents[k].tokens[i][0], sents[k].tokens[j - 1][1], label)
+            for k, label, i, j in conlleval_entities(doc_tags))))
+    return Predictions(documents, tags, _ill_formed(tags, line_of))
+
+
+def _conll_tags(lines: Lines, texts: Mapping[str, str], sentences, path: str):
+    """The tags per document and sentence, each token checked against the gold's; and each tag's line."""
     from corpus.labels import TAGS
 
-    spans: dict[str, list[Span]] = {}
     raw: dict[str, list[list[str]]] = {}
-    ill_formed: list[dict] = []
+    line_of: dict[tuple[str, int, int], int] = {}
     doc_id = None
-    lineno = 0
-    sent_i = tok_i = 0
-    current: list[tuple[int, int, str]] = []  # open entity as [start, end, label]
-
-    def close():
-        if current:
-            s, e, label = current.pop()
-            spans[doc_id].append(Span(s, e, label, texts[doc_id][s:e]))
-
+    lineno = sent_i = tok_i = 0
     for lineno, line in lines:
         where = f"{path}:{lineno}"
         if line.startswith("-DOCSTART-"):
             if doc_id is not None:
-                close()
                 _check_done(doc_id, sent_i, tok_i, sentences, where)
             doc_id = line.split(maxsplit=1)[1].strip() if len(line.split()) > 1 else ""
             if doc_id not in texts:
                 raise PredictionError(f"{where}: unknown doc_id {doc_id!r} after -DOCSTART-")
-            if doc_id in spans:
+            if doc_id in raw:
                 raise PredictionError(f"{where}: duplicate doc_id {doc_id!r}")
-            spans[doc_id], raw[doc_id], sent_i, tok_i = [], [[]], 0, 0
+            raw[doc_id], sent_i, tok_i = [[]], 0, 0
             continue
         if doc_id is None:
             if not line.strip():
@@ -255,7 +259,6 @@ def parse_conll_lines(lines: Lines, texts: Mapping[str, str], sentences, path: s
             raise PredictionError(f"{where}: expected '-DOCSTART- <doc_id>' before the first token")
         if not line.strip():
             if tok_i:
-                close()
                 if tok_i != len(sentences[doc_id][sent_i].tokens):
                     raise PredictionError(f"{where}: sentence {sent_i} of {doc_id} ended after {tok_i} tokens; "
                                           f"the gold has {len(sentences[doc_id][sent_i].tokens)}")
@@ -275,24 +278,25 @@ def parse_conll_lines(lines: Lines, texts: Mapping[str, str], sentences, path: s
             raise PredictionError(f"{where}: token {token!r} differs from the gold token {texts[doc_id][s:e]!r} "
                                   f"(sentence {sent_i}, token {tok_i} of {doc_id})")
         raw[doc_id][sent_i].append(tag)
-        prefix, _, label = tag.partition("-")
-        if prefix == "I" and current and current[-1][2] == label:
-            current[-1] = (current[-1][0], e, label)
-        else:
-            close()
-            if prefix in ("B", "I"):
-                if prefix == "I":
-                    previous = raw[doc_id][sent_i][-2] if len(raw[doc_id][sent_i]) > 1 else "sentence start"
-                    ill_formed.append({"line": lineno, "doc_id": doc_id, "sentence": sent_i, "token": tok_i,
-                                       "tag": tag, "after": previous})
-                current.append((s, e, label))
+        line_of[(doc_id, sent_i, tok_i)] = lineno
         tok_i += 1
     if doc_id is not None:
-        close()
         _check_done(doc_id, sent_i, tok_i, sentences, f"{path}:{lineno}")
-    check_coverage(spans, texts, str(path))
-    tags = {d: sents[:-1] for d, sents in raw.items()}  # each document's list ends with an empty sentence
-    return Predictions({d: Document(d, texts[d], tuple(s)) for d, s in spans.items()}, tags, ill_formed)
+    check_coverage(raw, texts, str(path))
+    return {d: sents[:-1] for d, sents in raw.items()}, line_of  # each document's list ends with an empty one
+
+
+def _ill_formed(tags: dict[str, list[list[str]]], line_of: dict) -> list[dict]:
+    """Where an ``I-X`` does not continue an ``X``: its line, document, sentence, token, tag and the tag before."""
+    out = []
+    for doc_id, sents in tags.items():
+        for k, sent in enumerate(sents):
+            for i, tag in enumerate(sent):
+                before = sent[i - 1] if i else "sentence start"
+                if tag.startswith("I-") and before not in ("B" + tag[1:], tag):
+                    out.append({"line": line_of[(doc_id, k, i)], "doc_id": doc_id, "sentence": k, "token": i,
+                                "tag": tag, "after": before})
+    return sorted(out, key=lambda x: x["line"])
 
 
 def _check_done(doc_id, sent_i, tok_i, sentences, where) -> None:
