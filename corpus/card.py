@@ -69,8 +69,8 @@ def stats(docs: list[Document], rows: dict[str, list[dict]]) -> dict[str, int]:
             "spans": sum(len(d.spans) for d in docs), "claims": sum(len(d.claims) for d in docs)}
 
 
-def render_card(docs: list[Document], rows: dict[str, list[dict]], nbytes: dict[str, int],
-                version: str, fp: str, date: str) -> str:
+def _document_table(docs: list[Document], rows: dict[str, list[dict]]) -> tuple[str, Counter]:
+    """Sentences, tokens, spans per label and claims per document, with a total row; and the label totals."""
     per_doc = []
     totals = Counter()
     for d in docs:
@@ -84,6 +84,13 @@ def render_card(docs: list[Document], rows: dict[str, list[dict]], nbytes: dict[
     header = ["document", "published", "sentences", "tokens", *LABELS, "claims"]
     per_doc.append(["**total**", "", len(rows["sentences"]), sum(r[3] for r in per_doc)]
                    + [totals[label] for label in LABELS] + [n_claims])
+    return _table(header, per_doc), totals
+
+
+def render_card(docs: list[Document], rows: dict[str, list[dict]], nbytes: dict[str, int],
+                version: str, fp: str, date: str) -> str:
+    """The dataset card (Hub template): a template filled from the data, the features and corpus/datasheet.py."""
+    document_table, totals = _document_table(docs, rows)
     label_rows = [[f"`{label}`", totals[label], DESCRIPTIONS[label]] for label in LABELS]
     front = yaml.safe_dump(_metadata(rows, nbytes, version), sort_keys=False, allow_unicode=True, width=100)
     counts = stats(docs, rows)
@@ -142,10 +149,10 @@ also given as IOB2 tags over tokens. Tag set (`ner_tags` ClassLabel ids 0-{len(T
 Every QUANTITY is the head of one **claim**, which links it to at most one
 ATTRIBUTION (its source) and one DATE, and carries normalized values: `low`
 and `high` (null for an open side), `approximate`, and an ISO 8601
-`date_value` at the precision the text allows. The full label contract is the
-project's `annotation/GUIDELINES.md`.
+`date_value` at the precision the text allows. The label contract is the
+project's `annotation/LABELS.md`; `annotation/GUIDELINES.md` applies it to these texts.
 
-{_table(header, per_doc)}
+{document_table}
 
 ## Dataset Creation
 
