@@ -21,7 +21,7 @@ from corpus.io import jsonl_records
 from corpus.mentions import MentionDocument, parse_answer, unknown_fields
 from corpus.types import Document
 
-from .predictions import PredictionError, Predictions, check_coverage
+from .predictions import PredictionError, Predictions, check_coverage, document_id
 
 RECORD_FIELDS = ("doc_id", "mentions", "claims")
 
@@ -34,13 +34,7 @@ def parse_mention_lines(lines: Iterable[str], texts: Mapping[str, str], name: st
         if not isinstance(record, dict) or "doc_id" not in record:
             raise PredictionError(f"{where}: expected an object with 'doc_id' and 'mentions' and/or 'claims'")
         unknown_fields(record, RECORD_FIELDS, where)
-        doc_id = record["doc_id"]
-        if not isinstance(doc_id, str):
-            raise PredictionError(f"{where}: 'doc_id' must be a string, got {type(doc_id).__name__}")
-        if doc_id not in texts:
-            raise PredictionError(f"{where}: unknown doc_id {doc_id!r}; known: {', '.join(sorted(texts))}")
-        if doc_id in out:
-            raise PredictionError(f"{where}: duplicate doc_id {doc_id!r}")
+        doc_id = document_id(record, texts, out, where)
         out[doc_id] = parse_answer({k: v for k, v in record.items() if k != "doc_id"}, doc_id, where)
         if lines_of is not None:
             lines_of[doc_id] = where

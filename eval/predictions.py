@@ -159,13 +159,7 @@ def parse_jsonl_lines(lines: Iterable[str] | Lines, texts: Mapping[str, str], na
             hint = "; for spans given as strings, pass --format mentions" if "mentions" in unknown else ""
             raise PredictionError(f"{where}: unknown field(s) {sorted(unknown)}; allowed: doc_id, spans, claims, "
                                   f"unaligned{hint}")
-        doc_id = record["doc_id"]
-        if not isinstance(doc_id, str):
-            raise PredictionError(f"{where}: doc_id must be a string, got {json.dumps(doc_id)}")
-        if doc_id not in texts:
-            raise PredictionError(f"{where}: unknown doc_id {doc_id!r}; known: {', '.join(sorted(texts))}")
-        if doc_id in out:
-            raise PredictionError(f"{where}: duplicate doc_id {doc_id!r}")
+        doc_id = document_id(record, texts, out, where)
         at = f"{where}: document {doc_id}"
         spans = parse_spans(record.get("spans", None), texts[doc_id], at)
         if "unaligned" in record:
@@ -174,6 +168,18 @@ def parse_jsonl_lines(lines: Iterable[str] | Lines, texts: Mapping[str, str], na
         out[doc_id] = Document(doc_id, texts[doc_id], tuple(spans), tuple(claims))
     check_coverage(out, texts, name)
     return Predictions(out, unaligned=unaligned or None)
+
+
+def document_id(record: dict, texts: Mapping[str, str], seen, where: str) -> str:
+    """A predictions line's ``doc_id``: a string naming a gold document not ``seen`` before."""
+    doc_id = record["doc_id"]
+    if not isinstance(doc_id, str):
+        raise PredictionError(f"{where}: doc_id must be a string, got {json.dumps(doc_id, default=repr)}")
+    if doc_id not in texts:
+        raise PredictionError(f"{where}: unknown doc_id {doc_id!r}; known: {', '.join(sorted(texts))}")
+    if doc_id in seen:
+        raise PredictionError(f"{where}: duplicate doc_id {doc_id!r}")
+    return doc_id
 
 
 def parse_unaligned(raw, where: str) -> list:

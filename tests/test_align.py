@@ -192,7 +192,7 @@ BAD = [
     ('{"doc_id": "D", "mentions": {"text": "CNN"}}', "'mentions' must be a list"),
     ('{"doc_id": "D", "mentions": [{"text": "CNN", "label": "ATTRIBUTION", "type": "ORG"}]}',
      "unknown field(s) ['type']; allowed: text, label, context, occurrence"),
-    ('{"doc_id": ["D"], "mentions": []}', "'doc_id' must be a string, got list"),
+    ('{"doc_id": ["D"], "mentions": []}', "doc_id must be a string, got [\""),
 ]
 
 
@@ -214,3 +214,12 @@ def test_mentions_are_never_guessed_from_the_content(gold, tmp_path, capsys):
     assert main(["score", "--predictions", str(path)]) == 1
     err = capsys.readouterr().err
     assert f"{path}:1: unknown field(s) ['mentions']" in err and "pass --format mentions" in err
+
+
+def test_a_string_claim_has_the_claim_fields_but_its_id():
+    """corpus.mentions.TextClaim mirrors corpus.types.Claim: a new claim field must reach string answers too."""
+    from dataclasses import fields
+
+    from corpus.types import CLAIM_FIELDS
+
+    assert tuple(f.name for f in fields(TextClaim)) == tuple(f for f in CLAIM_FIELDS if f != "id")

@@ -251,7 +251,7 @@ CASES = [
       r"task 2 \(doc 001_\w+\) .*unknown label 'PERSON'; allowed: QUANTITY", r"task 3 .*unknown doc_id '999_nope'"]),
     # --- mention predictions (--format mentions: spans and claims as strings) ---
     ("mentions-doc-id-list", write("m.jsonl", _mentions({"doc_id": [A], "mentions": []})),
-     ["score", "--predictions", "{x}", "--format", "mentions"], 1, [r"m\.jsonl:1: 'doc_id' must be a string, got list"]),
+     ["score", "--predictions", "{x}", "--format", "mentions"], 1, [r"m\.jsonl:1: doc_id must be a string, got \["]),
     ("mentions-not-a-list", write("m.jsonl", _mentions({"doc_id": A, "mentions": "CNN"})),
      ["score", "--predictions", "{x}", "--format", "mentions"], 1, [r"m\.jsonl:1: 'mentions' must be a list, got str"]),
     ("mentions-text-list", write("m.jsonl", _mentions(_mention(text=["CNN"]))),
