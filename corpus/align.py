@@ -179,8 +179,13 @@ class NormalizedText:
             return got
         key = mention.strip()
         needle = normalize(key).strip()
-        found = [(self._orig(p, False), self._orig(p + len(needle), True)) for p in self._starts(needle)] \
-            if needle else []
+        n = len(needle)
+        if not needle:
+            found = []
+        elif self._seg:
+            found = [(self._orig(p, False), self._orig(p + n, True)) for p in self._starts(needle)]
+        else:  # nothing changed length: normalized offsets are the original ones
+            found = [(p, p + n) for p in self._starts(needle)]
         t = self.text
         if len(found) > 1:
             exact = [o for o in found if t[o[0]:o[1]] == key]
@@ -308,7 +313,9 @@ def align(text: str, doc: MentionDocument) -> Aligned:
     return a.out
 
 
+@lru_cache(maxsize=1 << 16)
 def _key(text: str) -> str:
+    """What two strings must share to be the same mention: the stripped normalized form."""
     return normalize(text.strip()).strip()
 
 
