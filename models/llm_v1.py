@@ -281,7 +281,7 @@ class LLMExtractor:
                        disable=True if self.progress is False else None, leave=False)
             for future in bar:
                 out[futures[future]] = future.result()
-        failed = [a for a in out.values() if a.notes]
+        failed = [out[d.id] for d in docs if out[d.id].notes]  # in document order, whatever finished first
         if docs and len(failed) == len(docs):
             raise LLMError(f"llm.v1 got no usable reply for any of the {len(docs)} documents; first: "
                            f"{failed[0].doc_id}: {failed[0].notes[0].removeprefix('llm.v1: ')}")
