@@ -330,3 +330,15 @@ def test_round_trip_does_not_mutate_its_input(docs):
     frozen = copy.deepcopy(tasks)
     from_tasks(tasks, {d.id: d.text for d in docs})
     assert tasks == frozen
+
+
+def test_a_cleared_number_field_means_no_bound(docs, texts):
+    """Label Studio stores a cleared Number as 0 (seen in the browser): one bound at 0 reads as none."""
+    task = _task(docs[0])
+    _edit_region("T4", "low", number=0)(task)
+    [doc] = from_tasks([task], texts)
+    claim = next(c for c in doc.claims if c.quantity == "T4")
+    assert (claim.low, claim.high) == (None, 30000)
+    _edit_region("T4", "high", number=0)(task)
+    [doc] = from_tasks([task], texts)
+    assert next((c.low, c.high) for c in doc.claims if c.quantity == "T4") == (0, 0)  # the quantity zero

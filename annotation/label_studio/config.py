@@ -8,8 +8,8 @@ Layout: the claim fields sit in a column beside the text that stays in
 view while the text scrolls, so the selected region and its claim are seen
 together. ``low`` and ``high`` are Number controls (typed, named in the
 region panel); the claim id and the ISO date value are short text fields
-that pull checks. Hotkeys are letters no value contains (q, w, d, x):
-digits, ``e``, ``-`` and ``C`` are typed into fields.
+that pull checks. Hotkeys are letters no value contains (q, w, d, x;
+digits, ``e``, ``-`` and ``C`` are typed into fields) and chords.
 """
 from __future__ import annotations
 
@@ -30,14 +30,17 @@ TEXT_FIELDS = {
     "claim_id": ("claim id", "e.g. C3 (empty: the next free id on pull)"),
     "date_value": ("date value", "ISO date of the linked DATE: 2024, 2024-10, 2024-10-31; empty if none"),
 }
-NUMBER_FIELDS = {
-    "low": ("low", "empty: no lower bound"),
-    "high": ("high", "empty: no upper bound"),
+NUMBER_FIELDS = {  # a cleared Number is stored as 0, so 0 on one side means "none" (convert.py)
+    "low": ("low", "empty or 0: no lower bound"),
+    "high": ("high", "empty or 0: no upper bound"),
 }
 VALUE_FIELDS = ("claim_id", "low", "high", "date_value")  # every per-region value, in claim order
 APPROXIMATE = "approximate"  # the Choices control and its single choice
 CLAIM_CONTROLS = (*VALUE_FIELDS, APPROXIMATE)
-HOTKEYS = {"QUANTITY": "q", "ATTRIBUTION": "w", "DATE": "d", APPROXIMATE: "x"}
+HOTKEYS = {"QUANTITY": "q", "ATTRIBUTION": "w", "DATE": "d", APPROXIMATE: "x",
+           # A Number's hotkey adds 1 to it; without one, Label Studio binds the bare digits 1, 2 (seen in the
+           # browser: typing "1" outside a field raised low by one), so give each a chord no value contains.
+           "low": "alt+shift+l", "high": "alt+shift+h"}
 
 _COLORS = {"QUANTITY": "#1f77b4", "ATTRIBUTION": "#2ca02c", "DATE": "#ff7f0e"}
 
@@ -67,6 +70,7 @@ def label_config(labels: tuple[str, ...] = LABELS) -> str:
         value=f"${TEXT}", saveTextResult="yes")
     side = _el(columns, "View", style="flex: 0 0 300px; position: sticky; top: 0; max-height: 100vh; "
                                       "overflow-y: auto")
+    _el(side, "Header", value="The claim of a QUANTITY shows here while the region is selected.", size="6")
     claim = _el(side, "View", visibleWhen="region-selected", whenLabelValue="QUANTITY")
     _el(claim, "Header", value="Claim of the selected QUANTITY (link source and date: Alt+R)", size="6")
     for name in VALUE_FIELDS:
@@ -74,7 +78,7 @@ def label_config(labels: tuple[str, ...] = LABELS) -> str:
             heading, placeholder = NUMBER_FIELDS[name]
             _el(claim, "Header", value=f"{heading} ({placeholder})", size="6")
             _el(claim, "Number", name=name, toName=TEXT, perRegion="true", whenLabelValue="QUANTITY",
-                step="any")
+                step="any", hotkey=HOTKEYS[name])
         else:
             heading, placeholder = TEXT_FIELDS[name]
             _el(claim, "Header", value=heading, size="6")
@@ -83,7 +87,6 @@ def label_config(labels: tuple[str, ...] = LABELS) -> str:
     approx = _el(claim, "Choices", name=APPROXIMATE, toName=TEXT, perRegion="true",
                  whenLabelValue="QUANTITY", choice="multiple", showInline="true")
     _el(approx, "Choice", value=APPROXIMATE, hotkey=HOTKEYS[APPROXIMATE])
-    _el(side, "Header", value="Select a QUANTITY region to see its claim.", size="6")
     ET.indent(root, space="  ")
     return ET.tostring(root, encoding="unicode") + "\n"
 

@@ -19,7 +19,9 @@ Reading an export back (``from_tasks``):
 - relation direction is ignored (the QUANTITY end is found by label); an
   unlabelled relation takes its meaning from the other end's label;
 - claim values left on a region whose label is no longer QUANTITY are stale
-  (the UI hides them) and are ignored.
+  (the UI hides them) and are ignored;
+- Label Studio stores a cleared Number field as 0 (checked in the browser),
+  so a 0 for one bound is read as "no bound"; low = high = 0 is the quantity zero.
 Offsets are Python character indices, which equal the browser's UTF-16
 indices for the seeds (no characters outside the BMP); ``value.text`` is
 compared with the seed text anyway, so a mismatch is reported, not stored.
@@ -405,6 +407,10 @@ def _claims(values, links, checked, ids: dict[str, str], text: str, where: str,
         choices = (items[APPROXIMATE][1].get("value") or {}).get("choices") if APPROXIMATE in items else []
         if not isinstance(choices, list) or any(c != APPROXIMATE for c in choices):
             raise FormatError(f"{at} {APPROXIMATE}: unexpected choices {choices!r}")
+        if got.get("low") == 0 and got.get("high") != 0:  # a cleared Number field is stored as 0: no bound
+            got["low"] = None
+        if got.get("high") == 0 and got.get("low") != 0:
+            got["high"] = None
         if any(v is not None for v in got.values()) or choices or link:
             position = min([i for i, _ in items.values()] + [i for i, _ in link.values()])
             found.append((position, rid, at, got, bool(choices), link))
