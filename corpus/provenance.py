@@ -21,7 +21,6 @@ from .seeds import MANIFEST, read_manifest
 
 PROVENANCE = "PROVENANCE.jsonl"
 KEYS = ("doc_id", "sha256", "url", "outlet", "published", "licence_note", "added_in")
-_ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _VERSION = re.compile(r"\d+\.\d+\.\d+")
 
 
@@ -41,14 +40,11 @@ class Provenance:
 
 
 def is_iso_date(value: str) -> bool:
-    """YYYY, YYYY-MM or YYYY-MM-DD naming a real calendar date."""
-    import datetime as dt
+    """YYYY, YYYY-MM or YYYY-MM-DD naming a real calendar date (the normalizer's own reading)."""
+    from .normalize import parse_iso
 
-    m = _ISO.fullmatch(value)
-    if not m:
-        return False
     try:
-        dt.date(int(m[1]), int(m[2] or 1), int(m[3] or 1))
+        parse_iso(value)
     except ValueError:
         return False
     return True
@@ -130,7 +126,7 @@ def add_article(path: Path, *, url: str, outlet: str, published: str, licence_no
     which ``load_seeds`` names and a rerun of the same command completes.
     ``added_in`` defaults to the next minor version (the release of a round).
     """
-    from .gold import atomic_write
+    from .io import write_output as atomic_write
     from .io import read_bytes, open_input
     from .version import bumped, current_version
 

@@ -402,8 +402,7 @@ def _ls_predictions(args, docs):
     source = (sources.resolve(args.extractor) if args.extractor
               else sources.from_predictions(args.predictions, args.format))
     blank = {d.id: d for d in docs()}
-    predicted, _ = source.predictions(blank)
-    return source.name, predicted
+    return source.name, source.predictions(blank).documents
 
 
 def _add_ls_parser(sub) -> None:

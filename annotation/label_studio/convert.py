@@ -148,7 +148,7 @@ def document_result(doc: Document) -> list[Result]:
         if claim.quantity in claimed:
             raise FormatError(f"{where}: QUANTITY {claim.quantity} already carries claim {claimed[claim.quantity]}")
         claimed[claim.quantity] = claim.id
-        values = {"claim_id": claim.id, "low": claim.low, "high": claim.high, "date_value": claim.date_value}
+        values = {"claim_id": claim.id, **claim.values()}
         for name in VALUE_FIELDS:
             if values[name] is None:
                 continue

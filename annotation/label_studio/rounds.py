@@ -270,7 +270,7 @@ def _markers(name: str) -> tuple[str, str]:
 
 def write_section(path: Path, name: str, section: str) -> None:
     """Replace the round's generated section of AGREEMENT.md (or append it), atomically."""
-    from corpus.gold import atomic_write
+    from corpus.io import write_output
 
     start, end = _markers(name)
     text = path.read_text(encoding="utf-8") if path.exists() else "# Annotation agreement\n"
@@ -282,7 +282,7 @@ def write_section(path: Path, name: str, section: str) -> None:
         if "## Rounds" not in text:
             text = text.rstrip("\n") + "\n\n## Rounds\n\nOne generated section per annotation round.\n"
         text = text.rstrip("\n") + "\n\n" + block
-    atomic_write(path, text)
+    write_output(path, text)
 
 
 def _same(docs: list[Document]) -> bool:
