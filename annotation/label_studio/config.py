@@ -6,9 +6,11 @@ region as per-region values plus relations to its source and date.
 
 Layout: the claim fields sit in a column beside the text that stays in
 view while the text scrolls, so the selected region and its claim are seen
-together. ``low`` and ``high`` are Number controls (typed, named in the
-region panel); the claim id and the ISO date value are short text fields
-that pull checks. Hotkeys are letters no value contains (q, w, d, x;
+together. ``low`` and ``high`` are Number controls (typed; decimals kept
+with step "any"); the claim id and the ISO date value are short text
+fields that pull checks. Each field has a heading in the column: Label
+Studio 1.23's Info panel lists per-region results by type ("Text:") and
+leaves numbers out, so the column is where the values are read. Hotkeys are letters no value contains (q, w, d, x;
 digits, ``e``, ``-`` and ``C`` are typed into fields) and chords.
 """
 from __future__ import annotations
