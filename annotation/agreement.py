@@ -19,10 +19,16 @@ from corpus.types import CLAIM_VALUES, Document
 Passes = tuple[dict[str, Document], dict[str, Document]]
 
 
-def read_passes(pass_a: Path, pass_b: Path) -> Passes:
-    """Both passes' documents by id, over the same seeds."""
-    texts = load_seeds()
-    return read_gold(texts, pass_a), read_gold(texts, pass_b)
+def read_passes(pass_a: Path, pass_b: Path, texts: dict[str, str] | None = None) -> Passes:
+    """Both passes' documents by id, over the documents both have a file for.
+
+    A round's pass folders hold only that round's documents; a document one
+    annotator skipped is left out of the comparison (and listed by the round).
+    """
+    texts = load_seeds() if texts is None else texts
+    a, b = read_gold(texts, pass_a), read_gold(texts, pass_b)
+    both = [d for d in texts if (pass_a / f"{d}.jsonl").exists() and (pass_b / f"{d}.jsonl").exists()]
+    return {d: a[d] for d in both}, {d: b[d] for d in both}
 
 
 def agreement(passes: Passes) -> tuple[SpanMatch, dict[str, SpanMatch]]:

@@ -16,12 +16,13 @@ from .errors import GoldError, TroopclaimsError
 from .fingerprint import fingerprint
 from .gold import read_gold
 from .paths import CORPUS_DIR, GOLD_DIR, ROOT, SEEDS_DIR
+from .provenance import read_provenance
 from .release import release_files
 from .seeds import load_seeds
 from .swap import commit, new_staging, recover, unfinished
 from .types import Document
 from .validate import document_problems
-from .version import Entry, bumped, read_changelog, render_changelog
+from .version import Entry, _key, bumped, read_changelog, render_changelog
 
 FILES = ("README.md", "CHANGELOG.md", "croissant.json")  # besides data/: what build writes into corpus/
 
@@ -83,6 +84,7 @@ def build(corpus_dir: Path = CORPUS_DIR, *, seeds_dir: Path = SEEDS_DIR, gold_di
     ``message`` is required: a changed dataset always gets a new version.
     """
     docs = load_documents(seeds_dir, gold_dir)
+    provenance = read_provenance(seeds_dir)
     recover(corpus_dir)  # finish a build killed mid-swap before reading what it left
     entries = read_changelog(corpus_dir / "CHANGELOG.md")
     staging = new_staging(corpus_dir)
@@ -104,10 +106,13 @@ def build(corpus_dir: Path = CORPUS_DIR, *, seeds_dir: Path = SEEDS_DIR, gold_di
             version = bumped(entries[0].version if entries else "0.0.0", bump)
             entries = [Entry(version, today or dt.date.today().isoformat(), fp, message.strip())] + entries
         top = entries[0]
+        if late := [f"{p.doc_id} ({p.added_in})" for p in provenance.values() if _key(p.added_in) > _key(top.version)]:
+            raise TroopclaimsError(f"{seeds_dir / 'PROVENANCE.jsonl'}: recorded as added in a version after "
+                                   f"{top.version}: {', '.join(late)}; release with --bump so the version matches")
         files = {p.relative_to(new).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
                  for p in sorted((new / "data").rglob("*")) if p.is_file()}
         (new / "CHANGELOG.md").write_text(render_changelog(entries), encoding="utf-8")
-        (new / "README.md").write_text(render_card(docs, rows, nbytes, top.version, fp, top.date), encoding="utf-8")
+        (new / "README.md").write_text(render_card(docs, rows, nbytes, top.version, fp, top.date, provenance), encoding="utf-8")
         (new / "croissant.json").write_text(
             render_croissant(files, top.version, fp, top.date, stats(docs, rows)), encoding="utf-8")
         commit(staging, corpus_dir)

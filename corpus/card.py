@@ -12,6 +12,7 @@ import yaml
 from . import datasheet as ds
 from .dataset import CONFIG_DESCRIPTIONS, CONFIGS, FIELD_DESCRIPTIONS, SPLIT, features
 from .labels import LABELS, TAGS
+from .provenance import Provenance
 from .types import Document
 
 DESCRIPTIONS = {
@@ -69,6 +70,17 @@ def stats(docs: list[Document], rows: dict[str, list[dict]]) -> dict[str, int]:
             "spans": sum(len(d.spans) for d in docs), "claims": sum(len(d.claims) for d in docs)}
 
 
+def _provenance_rows(docs: list[Document], provenance: dict[str, Provenance]) -> list[list]:
+    """One row per document from its provenance record; a date only the content fixes says so."""
+    out = []
+    for d in docs:
+        p = provenance[d.id]
+        published = p.published or (f"{d.published} (inferred from the content)" if d.published else "unknown")
+        out.append([f"`{d.id}`", p.outlet or "not recorded", f"<{p.url}>" if p.url else "not recorded",
+                    published, p.added_in, p.licence_note.replace("|", "\\|")])
+    return out
+
+
 def _document_table(docs: list[Document], rows: dict[str, list[dict]]) -> tuple[str, Counter]:
     """Sentences, tokens, spans per label and claims per document, with a total row; and the label totals."""
     per_doc = []
@@ -88,7 +100,7 @@ def _document_table(docs: list[Document], rows: dict[str, list[dict]]) -> tuple[
 
 
 def render_card(docs: list[Document], rows: dict[str, list[dict]], nbytes: dict[str, int],
-                version: str, fp: str, date: str) -> str:
+                version: str, fp: str, date: str, provenance: dict[str, Provenance]) -> str:
     """The dataset card (Hub template): a template filled from the data, the features and corpus/datasheet.py."""
     document_table, totals = _document_table(docs, rows)
     label_rows = [[f"`{label}`", totals[label], DESCRIPTIONS[label]] for label in LABELS]
@@ -168,6 +180,11 @@ together.
 #### Data Collection and Processing
 
 {ds.DATA_COLLECTION}
+
+Provenance of every document (from the project's `seeds/PROVENANCE.jsonl`, written by `troopclaims
+add-article`; {len(docs)} documents):
+
+{_table(["document", "outlet", "source", "published", "added in", "licence note"], _provenance_rows(docs, provenance))}
 
 #### Who are the source data producers?
 

@@ -30,8 +30,10 @@ LICENSING = (
 )
 
 DATA_COLLECTION = (
-    "The five articles (English-language news and wire rewrites published between October 2024 and "
+    "The five seed articles (English-language news and wire rewrites published between October 2024 and "
     "mid-2025) were supplied as plain text by the project's requesters; they were not scraped or sampled. "
+    "Articles added later enter one at a time with a provenance record (source URL, outlet, publication "
+    "date, licence note, the version that added it), listed per document in the card. "
     "They are kept byte for byte, with their sha256, and nothing in them is edited. The texts carry no "
     "publication dates: each document's `published` value was inferred from its content alone, with the "
     "reasoning kept in its gold file. Tokens come from spaCy's blank English tokenizer with a rule-based "

@@ -102,10 +102,12 @@ def claim_problems(doc: Document) -> list[str]:
 def _value_problems(doc: Document, claim, by_id, where: str) -> list[str]:
     """Normalized values must agree with what the normalizers read from the span text.
 
-    Where a normalizer cannot read a text (an anaphoric date such as "same
-    day", resolved by the annotator) any well-formed value is accepted.
+    An anaphoric date ("same day") takes any well-formed value: the
+    annotator resolves it. Any other DATE the normalizer reads no value from
+    ("coming months", "every few months") against the publication date
+    must have none.
     """
-    from .normalize import normalize_date, normalize_quantity
+    from .normalize import is_anaphoric_date, normalize_date, normalize_quantity
 
     problems = []
     q = by_id.get(claim.quantity)
@@ -121,6 +123,10 @@ def _value_problems(doc: Document, claim, by_id, where: str) -> list[str]:
         if read is not None and read != claim.date_value:
             problems.append(f"{where}: date_value {claim.date_value!r} disagrees with {d.text!r} "
                             f"(read as {read!r} against published {doc.published!r})")
+        elif read is None and claim.date_value is not None and doc.published and not is_anaphoric_date(d.text):
+            problems.append(f"{where}: date_value {claim.date_value!r} for {d.text!r}, which gives no calendar "
+                            "anchor (a window, decade or frequency): leave the date value empty "
+                            "(GUIDELINES.md: no anchor, no value)")
     return problems
 
 

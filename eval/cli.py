@@ -392,13 +392,57 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _ls_predictions(args, docs):
+    """Predictions for `ls push` / `ls push-round`, read the way `score` reads them; annotation/ stays free
+    of models/ and eval/."""
+    from eval import sources
+
+    if args.format and not args.predictions:
+        raise UsageError("--format goes with --predictions")
+    source = (sources.resolve(args.extractor) if args.extractor
+              else sources.from_predictions(args.predictions, args.format))
+    blank = {d.id: d for d in docs()}
+    return source.name, source.predictions(blank).documents
+
+
 def _add_ls_parser(sub) -> None:
     from annotation.label_studio.cli import add_ls_parser
 
-    add_ls_parser(sub)
+    add_ls_parser(sub, _ls_predictions)
 
 
-ADDERS = [_add_build_parser, _add_release_parser, _add_validate_parser, _add_score_parser, _add_align_parser,
+def _cmd_add_article(args) -> int:
+    from corpus.paths import SEEDS_DIR
+    from corpus.provenance import add_article
+
+    record = add_article(args.file, url=args.url, outlet=args.outlet, published=args.published,
+                         licence_note=args.licence_note, added_in=args.added_in, seeds_dir=args.seeds_dir or SEEDS_DIR)
+    print(f"added {record.doc_id} (sha256 {record.sha256[:16]}..., {record.outlet}, published {record.published}, "
+          f"to be released in {record.added_in})")
+    print(f"next: `troopclaims ls push-round ROUND {record.doc_id} ...` to annotate it")
+    return 0
+
+
+def _add_add_article_parser(sub) -> None:
+    p = sub.add_parser("add-article", help="add a news article (text file) with its provenance",
+                       description="Store FILE's text byte for byte as a new document seeds/NNN_<16 hex>.txt "
+                                   "(the hex digits begin its sha256), list its sha256 in seeds/SHA256SUMS and "
+                                   "its provenance in seeds/PROVENANCE.jsonl, which the dataset card's "
+                                   "provenance table is made from. Every check runs before anything is written.")
+    p.add_argument("file", type=Path, metavar="FILE", help="the article as UTF-8 plain text, exactly as published")
+    p.add_argument("--url", required=True, help="where it was published (http:// or https://)")
+    p.add_argument("--outlet", required=True, help="the publisher, e.g. 'Reuters'")
+    p.add_argument("--published", required=True, metavar="DATE",
+                   help="publication date, ISO 8601, as precise as known: 2024, 2024-11 or 2024-11-18")
+    p.add_argument("--licence-note", required=True, metavar="TEXT",
+                   help="the terms under which the text is used (e.g. 'copyright the publisher; research use')")
+    p.add_argument("--added-in", metavar="VERSION",
+                   help="the dataset version that will first contain it (default: the next minor version)")
+    p.add_argument("--seeds-dir", type=Path, metavar="DIR", help=argparse.SUPPRESS)
+    p.set_defaults(func=_cmd_add_article)
+
+
+ADDERS = [_add_add_article_parser, _add_build_parser, _add_release_parser, _add_validate_parser, _add_score_parser, _add_align_parser,
           _add_leaderboard_parser,
           _add_claims_parser, _add_agreement_parser, _add_extractors_parser, _add_ls_parser]
 

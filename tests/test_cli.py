@@ -7,7 +7,7 @@ import pytest
 
 from eval.cli import build_parser, main
 
-SUBCOMMANDS = ["build", "release", "validate", "score", "align", "leaderboard", "claims", "agreement", "extractors",
+SUBCOMMANDS = ["add-article", "build", "release", "validate", "score", "align", "leaderboard", "claims", "agreement", "extractors",
                "ls"]
 
 

@@ -1,17 +1,9 @@
-"""The Label Studio round trip through a real server: one `label-studio start` per session, on loopback.
+"""The Label Studio round trip through a real server (conftest.label_studio: one per test session).
 
-The server binary comes from TROOPCLAIMS_LABEL_STUDIO (`make test` points it at
-.venv-ls/bin/label-studio); it runs as an external program so its pins never
-meet ours. Gold is only ever written to temporary directories.
+Gold is only ever written to temporary directories.
 """
-import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -21,80 +13,12 @@ from annotation.label_studio.sync import LabelStudioError, PushConflictError, Se
 from corpus.errors import GoldError
 from corpus.gold import dumps, read_gold, write_gold
 from corpus.paths import GOLD_DIR
-from corpus.types import Claim, Span
+from corpus.types import Claim, Document, Span
 from corpus.validate import document_problems
 from eval.cli import main
-from models import registry
 from models.base import finish
+from conftest import TOKEN, _free_port
 from test_label_studio import D0, D3, handmade_gold
-
-BINARY_ENV = "TROOPCLAIMS_LABEL_STUDIO"
-USER, PASSWORD, TOKEN = "annotator@example.com", "troopclaims-test-password", "troopclaims-test-token-4821"
-# Settings Label Studio would read from the environment; the server gets ours only.
-FOREIGN_ENV = {"HOST", "PORT", "USERNAME", "PASSWORD", "USER_TOKEN", "DJANGO_DB"}
-STARTED = re.compile(r"Starting development server at (http://127\.0\.0\.1:\d+)/")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never via a proxy
-    try:
-        with opener.open(f"{url}/health", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
-@pytest.fixture(scope="session")
-def label_studio(tmp_path_factory):
-    """The URL of a fresh Label Studio with a user whose legacy token is TOKEN; stopped after the session."""
-    binary = os.environ.get(BINARY_ENV, "")
-    if not (binary and os.access(binary, os.X_OK)):
-        reason = (f"no Label Studio server: {BINARY_ENV}={binary!r} is not an executable "
-                  "(`make ls-server` installs .venv-ls/bin/label-studio)")
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    binary = os.path.abspath(binary)  # the server runs in its data dir
-    data = tmp_path_factory.mktemp("label-studio")
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in FOREIGN_ENV and not k.startswith("LABEL_STUDIO_")}
-    env.update(LABEL_STUDIO_BASE_DATA_DIR=str(data), LABEL_STUDIO_LATEST_VERSION_CHECK="false",
-               LABEL_STUDIO_COLLECT_ANALYTICS="false", SENTRY_DSN="", FRONTEND_SENTRY_DSN="",
-               LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK="true",
-               # it also keeps a user id and caches under the XDG dirs: keep those in the scratch dir too
-               XDG_CONFIG_HOME=str(data / "xdg-config"), XDG_CACHE_HOME=str(data / "xdg-cache"),
-               XDG_DATA_HOME=str(data / "xdg-data"))
-    log_path = data / "server.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [binary, "start", "--no-browser", "--data-dir", str(data), "--internal-host", "127.0.0.1",
-             "--port", str(port), "--host", f"http://127.0.0.1:{port}", "--username", USER,
-             "--password", PASSWORD, "--user-token", TOKEN, "--enable-legacy-api-token"],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=data)
-    try:
-        deadline = time.monotonic() + 180
-        url = None
-        while not (url and _healthy(url)):
-            tail = log_path.read_text(errors="replace")
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"Label Studio did not come up (exit code {proc.poll()}); log tail:\n{tail[-3000:]}")
-            if url is None and (m := STARTED.search(tail)):
-                url = m[1]  # a taken port makes it move on to the next one: trust what it reports
-            time.sleep(0.5)
-        yield url
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture
@@ -137,12 +61,12 @@ def _tasks(server, title):
     return ls, {t["data"]["doc_id"]: t for t in export_tasks(ls, pid)}
 
 
-def test_round_trip_with_annotator_changes(server, texts, tmp_path, monkeypatch):
-    monkeypatch.setitem(registry.REGISTRY, "tiny.v1", "test_label_studio_server:TinyExtractor")
+def test_round_trip_with_annotator_changes(server, texts, tmp_path):
     d0, d3 = handmade_gold(texts)
     gold = tmp_path / "gold"
     write_gold([d0, d3], gold)
-    result = push(project="round trip", extractor="tiny.v1", gold_dir=gold)
+    predicted = TinyExtractor().predict([Document(d, t) for d, t in texts.items()])
+    result = push(project="round trip", predictions=("tiny.v1", {p.id: p for p in predicted}), gold_dir=gold)
     assert result.created and result.imported == tuple(sorted(texts))
 
     ls, tasks = _tasks(server, "round trip")

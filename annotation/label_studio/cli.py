@@ -31,13 +31,23 @@ def _cmd_config(args) -> int:
     return 0
 
 
+def _predictions(args, docs):
+    """(model version, Documents) from --extractor or --predictions, read by the reader the CLI on top gave."""
+    if not (getattr(args, "extractor", None) or getattr(args, "predictions", None)):
+        return None
+    return args.read_predictions(args, docs)
+
+
 def _cmd_push(args) -> int:
+    from corpus.gold import read_gold
     from corpus.paths import GOLD_DIR
+    from corpus.seeds import load_seeds
 
     from .sync import push
 
-    result = push(project=args.project, extractor=args.extractor, overwrite=args.overwrite,
-                  gold_dir=args.gold_dir or GOLD_DIR)
+    gold_dir = args.gold_dir or GOLD_DIR
+    predictions = _predictions(args, lambda: list(read_gold(load_seeds(), gold_dir).values()))
+    result = push(project=args.project, predictions=predictions, overwrite=args.overwrite, gold_dir=gold_dir)
     print(f"{'created' if result.created else 'updated'} project {args.project!r}: {result.project_url}")
     for what, ids in (("imported as new tasks", result.imported), ("gold added as newest annotation", result.annotated),
                       ("predictions added", result.predicted), ("already up to date", result.unchanged)):
@@ -64,7 +74,103 @@ def _cmd_pull(args) -> int:
     return 0
 
 
-def add_ls_parser(sub) -> None:
+def _cmd_push_round(args) -> int:
+    from corpus.paths import GOLD_DIR, SEEDS_DIR
+
+    from .rounds import push_round, round_documents
+
+    seeds = args.seeds_dir or SEEDS_DIR
+    predictions = _predictions(args, lambda: round_documents(args.docs, seeds))
+    result = push_round(args.round, args.docs, predictions=predictions, annotations_per_task=args.annotators,
+                        seeds_dir=seeds, gold_dir=args.gold_dir or GOLD_DIR)
+    print(f"round {args.round}: project {result.project_url} ({args.annotators} annotations per task)")
+    if result.imported:
+        print(f"  imported: {', '.join(result.imported)}")
+    if result.already:
+        print(f"  already in the project: {', '.join(result.already)}")
+    return 0
+
+
+def _cmd_pull_round(args) -> int:
+    from corpus.paths import SEEDS_DIR
+
+    from .rounds import AGREEMENT_PATH, PASSES_DIR, pull_round
+
+    agreement_file = args.agreement_file or AGREEMENT_PATH
+    result = pull_round(args.round, passes_dir=args.passes_dir or PASSES_DIR, seeds_dir=args.seeds_dir or SEEDS_DIR,
+                        agreement_file=agreement_file)
+    for path in result.written:
+        print(f"wrote {path}")
+    for doc_id, who in result.skipped:
+        print(f"skipped by {who}: {doc_id}")
+    if result.unannotated:
+        print(f"no annotation yet: {', '.join(result.unannotated)}")
+    print(f"\n{result.report}")
+    print(f"(section 'Round {args.round}' of {agreement_file} regenerated)")
+    if result.disagreements:
+        print("disagreements:")
+        for line in result.disagreements:
+            print(f"  {line}")
+    print(f"next: `troopclaims ls push-adjudication {args.round}`")
+    return 0
+
+
+def _cmd_push_adjudication(args) -> int:
+    from corpus.paths import SEEDS_DIR
+
+    from .rounds import PASSES_DIR, push_adjudication
+
+    result = push_adjudication(args.round, passes_dir=args.passes_dir or PASSES_DIR,
+                               seeds_dir=args.seeds_dir or SEEDS_DIR)
+    print(f"adjudication of round {args.round}: project {result.project_url}")
+    print(f"  to adjudicate: {', '.join(result.imported) or 'nothing new'}")
+    if result.agreed:
+        print(f"  agreed by every annotator (gold as is): {', '.join(result.agreed)}")
+    return 0
+
+
+def _cmd_pull_adjudication(args) -> int:
+    from corpus.paths import GOLD_DIR, SEEDS_DIR
+
+    from .rounds import PASSES_DIR, pull_adjudication
+
+    result = pull_adjudication(args.round, passes_dir=args.passes_dir or PASSES_DIR,
+                               seeds_dir=args.seeds_dir or SEEDS_DIR, gold_dir=args.gold_dir or GOLD_DIR)
+    for path in result.written:
+        print(f"wrote {path}")
+    print(f"round {args.round}: {len(result.adjudicated)} adjudicated, {len(result.agreed)} agreed")
+    print('next: `troopclaims validate`, then `troopclaims build --bump minor -m "..."`, and commit '
+          "seeds/, annotation/ and corpus/")
+    return 0
+
+
+def _prediction_args(p) -> None:
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--extractor", metavar="NAME",
+                   help="also add this extractor's output as predictions (model version: its name)")
+    g.add_argument("--predictions", metavar="FILE",
+                   help="also add these predictions (a file `troopclaims score --predictions` reads)")
+    p.add_argument("--format", choices=("jsonl", "mentions", "label-studio", "conll"),
+                   help="format of --predictions (default: from the extension)")
+
+
+def _round_args(p, *, seeds=True, passes=True) -> None:
+    p.add_argument("round", metavar="ROUND", help="the round's name (r1, 2025-03): names its folder and projects")
+    if seeds:
+        p.add_argument("--seeds-dir", type=Path, metavar="DIR", help="texts and provenance (default: seeds)")
+    if passes:
+        p.add_argument("--passes-dir", type=Path, metavar="DIR", help="default: annotation/passes")
+
+
+def _refuse_predictions(args, docs):
+    from corpus.errors import UsageError
+
+    raise UsageError("predictions can only be read when troopclaims' own CLI runs this command")
+
+
+def add_ls_parser(sub, read_predictions=_refuse_predictions) -> None:
+    """``read_predictions(args, docs)`` -> (model version, {doc_id: Document}); given by the CLI on top
+    (eval/cli.py), which owns the extractors and the predictions readers. ``docs`` is a callable."""
     fmt = argparse.RawDescriptionHelpFormatter
     p = sub.add_parser(
         "ls", help="sync gold with a Label Studio server (push, pull, config)", formatter_class=fmt, epilog=ENV_HELP,
@@ -82,13 +188,12 @@ def add_ls_parser(sub) -> None:
                           "gold stops the push (nothing is changed) unless --overwrite."))
     push.add_argument("--project", default=DEFAULT_PROJECT, metavar="TITLE",
                       help=f"project title (default: {DEFAULT_PROJECT})")
-    push.add_argument("--extractor", metavar="NAME",
-                      help="also add this registered extractor's output as predictions (model version NAME)")
+    _prediction_args(push)
     push.add_argument("--overwrite", action="store_true",
                       help="add the local gold as the newest annotation even where Label Studio's differs "
                            "(earlier annotations stay in Label Studio)")
     push.add_argument("--gold-dir", type=Path, metavar="DIR", help="gold to push (default: annotation/gold)")
-    push.set_defaults(func=_cmd_push)
+    push.set_defaults(func=_cmd_push, read_predictions=read_predictions)
 
     pull = ls.add_parser(
         "pull", help="export the project's annotations into gold files", formatter_class=fmt, epilog=ENV_HELP,
@@ -100,6 +205,51 @@ def add_ls_parser(sub) -> None:
                       help=f"project title (default: {DEFAULT_PROJECT})")
     pull.add_argument("--gold-dir", type=Path, metavar="DIR", help="where to write (default: annotation/gold)")
     pull.set_defaults(func=_cmd_pull)
+
+    rp = ls.add_parser(
+        "push-round", help="start an annotation round: new documents, several annotations per task",
+        formatter_class=fmt, epilog=ENV_HELP,
+        description=_wrap("Create the project 'troopclaims round ROUND' asking for --annotators annotations per "
+                          "task and add one task per DOC (documents added with `troopclaims add-article`, "
+                          "without gold). An extractor's output is added as predictions, never as "
+                          "annotations, so every task stays work to do."))
+    _round_args(rp, passes=False)
+    rp.add_argument("docs", nargs="+", metavar="DOC", help="document ids of the round")
+    rp.add_argument("--annotators", type=int, default=2, metavar="N", help="annotations per task (default: 2)")
+    rp.add_argument("--gold-dir", type=Path, metavar="DIR", help="default: annotation/gold")
+    _prediction_args(rp)
+    rp.set_defaults(func=_cmd_push_round, read_predictions=read_predictions)
+
+    pr = ls.add_parser(
+        "pull-round", help="keep each annotator's work as a pass; agreement and disagreements",
+        formatter_class=fmt, epilog=ENV_HELP,
+        description=_wrap("Export the round's project; each annotator's newest submitted annotation of each "
+                          "task becomes their pass, annotation/passes/ROUND/<annotator>/ (skipped tasks are "
+                          "listed). Every pass is validated before anything is written. Prints the round's "
+                          "agreement (spans per label, claims) and its disagreements, and regenerates the "
+                          "round's section of annotation/AGREEMENT.md."))
+    _round_args(pr)
+    pr.add_argument("--agreement-file", type=Path, metavar="FILE", help="default: annotation/AGREEMENT.md")
+    pr.set_defaults(func=_cmd_pull_round)
+
+    pa = ls.add_parser(
+        "push-adjudication", help="one adjudication task per document the passes disagree on",
+        formatter_class=fmt, epilog=ENV_HELP,
+        description=_wrap("Create 'troopclaims round ROUND adjudication' with one task per document whose "
+                          "passes differ (or that only one annotator did), each pass shown as a prediction "
+                          "named after its annotator. The adjudicator's submitted annotation becomes gold."))
+    _round_args(pa)
+    pa.set_defaults(func=_cmd_push_adjudication)
+
+    pg = ls.add_parser(
+        "pull-adjudication", help="write the round's gold: adjudicated and agreed documents",
+        formatter_class=fmt, epilog=ENV_HELP,
+        description=_wrap("The adjudicator's newest submitted annotation of each task, and the agreed pass of "
+                          "every other document of the round, validated, then written to the gold folder. "
+                          "Nothing is written while a document is not adjudicated."))
+    _round_args(pg)
+    pg.add_argument("--gold-dir", type=Path, metavar="DIR", help="default: annotation/gold")
+    pg.set_defaults(func=_cmd_pull_adjudication)
 
     config = ls.add_parser(
         "config", help="print the labeling config XML",

@@ -4,9 +4,14 @@ Names here are the contract with convert.py: a span is a region of the
 ``label`` control on the ``text`` object; a claim lives on its QUANTITY
 region as per-region values plus relations to its source and date.
 
-The normalized numbers are TextAreas, not Number tags: a cleared Number
-input stores 0, so "no lower bound" (None) could never be restored, and
-free text keeps decimals such as 1.5 exact. convert.py parses them.
+Layout: the claim fields sit in a column beside the text that stays in
+view while the text scrolls, so the selected region and its claim are seen
+together. ``low`` and ``high`` are Number controls (typed; decimals kept
+with step "any"); the claim id and the ISO date value are short text
+fields that pull checks. Each field has a heading in the column: Label
+Studio 1.23's Info panel lists per-region results by type ("Text:") and
+leaves numbers out, so the column is where the values are read. Hotkeys are letters no value contains (q, w, d, x;
+digits, ``e``, ``-`` and ``C`` are typed into fields) and chords.
 """
 from __future__ import annotations
 
@@ -24,13 +29,20 @@ RELATION_BY_LABEL = {"ATTRIBUTION": "source", "DATE": "date"}
 # Per-region controls on QUANTITY regions: name -> (heading, placeholder). A filled box no longer shows
 # its placeholder, so each box has a heading saying which value it holds.
 TEXT_FIELDS = {
-    "claim_id": ("claim id", "e.g. C3 (leave empty: the next free id is assigned on pull)"),
-    "low": ("low", "number, or empty for no lower bound (25000, 1.5e6)"),
-    "high": ("high", "number, or empty for no upper bound"),
-    "date_value": ("date value", "ISO date of the linked DATE (2024, 2024-10, 2024-10-31), or empty"),
+    "claim_id": ("claim id", "e.g. C3 (empty: the next free id on pull)"),
+    "date_value": ("date value", "ISO date of the linked DATE: 2024, 2024-10, 2024-10-31; empty if none"),
 }
+NUMBER_FIELDS = {  # a cleared Number is stored as 0, so 0 on one side means "none" (convert.py)
+    "low": ("low", "empty or 0: no lower bound"),
+    "high": ("high", "empty or 0: no upper bound"),
+}
+VALUE_FIELDS = ("claim_id", "low", "high", "date_value")  # every per-region value, in claim order
 APPROXIMATE = "approximate"  # the Choices control and its single choice
-CLAIM_CONTROLS = (*TEXT_FIELDS, APPROXIMATE)
+CLAIM_CONTROLS = (*VALUE_FIELDS, APPROXIMATE)
+HOTKEYS = {"QUANTITY": "q", "ATTRIBUTION": "w", "DATE": "d", APPROXIMATE: "x",
+           # A Number's hotkey adds 1 to it; without one, Label Studio binds the bare digits 1, 2 (seen in the
+           # browser: typing "1" outside a field raised low by one), so give each a chord no value contains.
+           "low": "alt+shift+l", "high": "alt+shift+h"}
 
 _COLORS = {"QUANTITY": "#1f77b4", "ATTRIBUTION": "#2ca02c", "DATE": "#ff7f0e"}
 
@@ -49,23 +61,34 @@ def label_config(labels: tuple[str, ...] = LABELS) -> str:
     _el(root, "Header", value="published: $published ($published_note)", size="6")
     spans = _el(root, "Labels", name=LABEL, toName=TEXT)
     for label in labels:
-        _el(spans, "Label", value=label, background=_COLORS.get(label, "#7f7f7f"))
+        _el(spans, "Label", value=label, background=_COLORS.get(label, "#7f7f7f"),
+            **({"hotkey": HOTKEYS[label]} if label in HOTKEYS else {}))
     relations = _el(root, "Relations")
     for rel in RELATION_BY_LABEL.values():
         _el(relations, "Relation", value=rel)
+    columns = _el(root, "View", style="display: flex; align-items: flex-start; gap: 16px")
     # Newlines and runs of spaces render as in the seed, so what is seen is what the offsets count.
-    _el(_el(root, "View", style="white-space: pre-wrap"), "Text", name=TEXT, value=f"${TEXT}",
-        saveTextResult="yes")
-    claim = _el(root, "View", visibleWhen="region-selected", whenLabelValue="QUANTITY")
-    _el(claim, "Header", value="Claim of the selected QUANTITY (link its source and date with relations "
-                              "labelled source / date)", size="6")
-    for name, (heading, placeholder) in TEXT_FIELDS.items():
-        _el(claim, "Header", value=heading, size="6")
-        _el(claim, "TextArea", name=name, toName=TEXT, perRegion="true", whenLabelValue="QUANTITY",
-            editable="true", maxSubmissions="1", rows="1", placeholder=placeholder)
+    _el(_el(columns, "View", style="flex: 1 1 0; min-width: 0; white-space: pre-wrap"), "Text", name=TEXT,
+        value=f"${TEXT}", saveTextResult="yes")
+    side = _el(columns, "View", style="flex: 0 0 300px; position: sticky; top: 0; max-height: 100vh; "
+                                      "overflow-y: auto")
+    _el(side, "Header", value="The claim of a QUANTITY shows here while the region is selected.", size="6")
+    claim = _el(side, "View", visibleWhen="region-selected", whenLabelValue="QUANTITY")
+    _el(claim, "Header", value="Claim of the selected QUANTITY (link source and date: Alt+R)", size="6")
+    for name in VALUE_FIELDS:
+        if name in NUMBER_FIELDS:
+            heading, placeholder = NUMBER_FIELDS[name]
+            _el(claim, "Header", value=f"{heading} ({placeholder})", size="6")
+            _el(claim, "Number", name=name, toName=TEXT, perRegion="true", whenLabelValue="QUANTITY",
+                step="any", hotkey=HOTKEYS[name])
+        else:
+            heading, placeholder = TEXT_FIELDS[name]
+            _el(claim, "Header", value=heading, size="6")
+            _el(claim, "TextArea", name=name, toName=TEXT, perRegion="true", whenLabelValue="QUANTITY",
+                editable="true", maxSubmissions="1", rows="1", placeholder=placeholder)
     approx = _el(claim, "Choices", name=APPROXIMATE, toName=TEXT, perRegion="true",
                  whenLabelValue="QUANTITY", choice="multiple", showInline="true")
-    _el(approx, "Choice", value=APPROXIMATE)
+    _el(approx, "Choice", value=APPROXIMATE, hotkey=HOTKEYS[APPROXIMATE])
     ET.indent(root, space="  ")
     return ET.tostring(root, encoding="unicode") + "\n"
 

@@ -19,7 +19,9 @@ Reading an export back (``from_tasks``):
 - relation direction is ignored (the QUANTITY end is found by label); an
   unlabelled relation takes its meaning from the other end's label;
 - claim values left on a region whose label is no longer QUANTITY are stale
-  (the UI hides them) and are ignored.
+  (the UI hides them) and are ignored;
+- Label Studio stores a cleared Number field as 0 (checked in the browser),
+  so a 0 for one bound is read as "no bound"; low = high = 0 is the quantity zero.
 Offsets are Python character indices, which equal the browser's UTF-16
 indices for the seeds (no characters outside the BMP); ``value.text`` is
 compared with the seed text anyway, so a mismatch is reported, not stored.
@@ -35,7 +37,7 @@ from typing import Literal, TypedDict, Union
 from corpus.errors import FormatError
 from corpus.types import Claim, Document, Span, span_problems
 
-from .config import APPROXIMATE, CLAIM_CONTROLS, LABEL, RELATION_BY_LABEL, TEXT, TEXT_FIELDS
+from .config import APPROXIMATE, CLAIM_CONTROLS, LABEL, NUMBER_FIELDS, RELATION_BY_LABEL, TEXT, VALUE_FIELDS
 
 SPAN_ID = re.compile(r"T(\d+)")
 CLAIM_ID = re.compile(r"C(\d+)")
@@ -46,6 +48,7 @@ class RegionValue(TypedDict, total=False):
     start: int
     end: int
     text: str | list[str]  # covered text on label items; the typed entries on TextArea items
+    number: int | float  # on Number items (low, high)
     labels: list[str]
     choices: list[str]
 
@@ -54,7 +57,7 @@ class RegionResult(TypedDict, total=False):
     id: str
     from_name: str
     to_name: str
-    type: str  # "labels", "textarea" or "choices"
+    type: str  # "labels", "textarea", "number" or "choices"
     value: RegionValue
 
 
@@ -145,13 +148,15 @@ def document_result(doc: Document) -> list[Result]:
         if claim.quantity in claimed:
             raise FormatError(f"{where}: QUANTITY {claim.quantity} already carries claim {claimed[claim.quantity]}")
         claimed[claim.quantity] = claim.id
-        texts = {"claim_id": claim.id, "date_value": claim.date_value}
-        for name in ("low", "high"):
-            value = getattr(claim, name)
-            texts[name] = None if value is None else _format_number(value, f"{where} {name}")
-        for name in TEXT_FIELDS:
-            if texts[name] is not None:
-                result.append(_region(claim.quantity, q, name, "textarea", {"text": [texts[name]]}))
+        values = {"claim_id": claim.id, **claim.values()}
+        for name in VALUE_FIELDS:
+            if values[name] is None:
+                continue
+            if name in NUMBER_FIELDS:
+                _format_number(values[name], f"{where} {name}")  # finite, or an error naming it
+                result.append(_region(claim.quantity, q, name, "number", {"number": values[name]}))
+            else:
+                result.append(_region(claim.quantity, q, name, "textarea", {"text": [values[name]]}))
         if claim.approximate:
             result.append(_region(claim.quantity, q, APPROXIMATE, "choices",
                                   {"text": q.text, "choices": [APPROXIMATE]}))
@@ -278,6 +283,23 @@ def _entries(item: RegionResult, where: str) -> str | None:
     return entries[0] if entries else None
 
 
+def _value(item: RegionResult, where: str):
+    """A per-region value: a Number's number, or a TextArea's one entry (numbers parsed for low and high)."""
+    name = item.get("from_name")
+    value = item.get("value") or {}
+    if "number" in value:
+        number = value["number"]
+        if name not in NUMBER_FIELDS:
+            raise FormatError(f"{where}: a number where a text is expected")
+        if number is None:
+            return None
+        if type(number) not in (int, float) or not math.isfinite(number):
+            raise FormatError(f"{where}: {number!r} is not a number (write 25000, 1.5 or 1.5e6; empty for none)")
+        return int(number) if type(number) is float and number.is_integer() else number
+    entry = _entries(item, where)
+    return _parse_number(entry, where) if name in NUMBER_FIELDS else entry
+
+
 def _parse_number(text: str | None, where: str):
     if text is None:
         return None
@@ -381,10 +403,14 @@ def _claims(values, links, checked, ids: dict[str, str], text: str, where: str,
             continue
         at = f"{where} region {rid} {text[start:end]!r}"
         items, link = values.get(rid, {}), links.get(rid, {})
-        got = {name: _entries(items[name][1], f"{at} {name}") for name in TEXT_FIELDS if name in items}
+        got = {name: _value(items[name][1], f"{at} {name}") for name in VALUE_FIELDS if name in items}
         choices = (items[APPROXIMATE][1].get("value") or {}).get("choices") if APPROXIMATE in items else []
         if not isinstance(choices, list) or any(c != APPROXIMATE for c in choices):
             raise FormatError(f"{at} {APPROXIMATE}: unexpected choices {choices!r}")
+        if got.get("low") == 0 and got.get("high") != 0:  # a cleared Number field is stored as 0: no bound
+            got["low"] = None
+        if got.get("high") == 0 and got.get("low") != 0:
+            got["high"] = None
         if any(v is not None for v in got.values()) or choices or link:
             position = min([i for i, _ in items.values()] + [i for i, _ in link.values()])
             found.append((position, rid, at, got, bool(choices), link))
@@ -400,8 +426,8 @@ def _claims(values, links, checked, ids: dict[str, str], text: str, where: str,
             cid, ids[rid],
             source=ids[link["source"][1]] if "source" in link else None,
             date=ids[link["date"][1]] if "date" in link else None,
-            low=_parse_number(got.get("low"), f"{at} low"),
-            high=_parse_number(got.get("high"), f"{at} high"),
+            low=got.get("low"),
+            high=got.get("high"),
             approximate=approximate,
             date_value=got.get("date_value")))
     return tuple(claims)

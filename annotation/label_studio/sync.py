@@ -164,20 +164,18 @@ class PushResult:
     unchanged: tuple[str, ...] = ()
 
 
-def _predictions(extractor, docs: list[Document]) -> tuple[str | None, dict[str, Document]]:
-    if extractor is None:
+def check_predictions(predictions, docs: list[Document]) -> tuple[str | None, dict[str, Document]]:
+    """(model version, predicted Documents by id) for ``docs``; the CLI reads them through eval's readers,
+    so annotation/ never imports models/ or eval/."""
+    if predictions is None:
         return None, {}
-    from models.base import blank
-
-    if isinstance(extractor, str):
-        from models.registry import get
-
-        extractor = get(extractor)
-    predicted = extractor.predict([blank(d) for d in docs])
-    if [p.id for p in predicted] != [d.id for d in docs]:
-        raise TroopclaimsError(f"extractor {extractor.name}: predict returned documents "
-                               f"{[p.id for p in predicted]}, expected {[d.id for d in docs]}")
-    return extractor.name, {p.id: p for p in predicted}
+    model_version, predicted = predictions
+    if not model_version:
+        raise TroopclaimsError("predictions need a model version (the extractor's or file's name)")
+    unknown = sorted(set(predicted) - {d.id for d in docs})
+    if unknown:
+        raise TroopclaimsError(f"predictions for {', '.join(unknown)}, which are not documents of this push")
+    return model_version, dict(predicted)
 
 
 def _content(spans, claims) -> tuple[Counter, Counter]:
@@ -250,13 +248,14 @@ def _plan(docs, existing: dict[str, Task], has_gold: set[str], model_version: st
     return plan
 
 
-def push(*, project: str = DEFAULT_PROJECT, extractor=None, overwrite: bool = False,
+def push(*, project: str = DEFAULT_PROJECT, predictions=None, overwrite: bool = False,
          seeds_dir: Path = SEEDS_DIR, gold_dir: Path = GOLD_DIR,
          url: str | None = None, api_key: str | None = None) -> PushResult:
     """Create or update the project titled ``project``: config, one task per seed, gold as annotations.
 
-    ``extractor`` (a registered name or an object with ``name`` and
-    ``predict``) adds its output as predictions of model version ``name``.
+    ``predictions`` is ``(model_version, {doc_id: Document})``: an
+    extractor's output or a predictions file, added as Label Studio
+    predictions of that model version (never as annotations).
     An existing task whose newest annotation differs from the local gold is a
     conflict (nothing is changed) unless ``overwrite``, which adds the gold as
     the newest annotation; earlier annotations stay in Label Studio.
@@ -265,7 +264,7 @@ def push(*, project: str = DEFAULT_PROJECT, extractor=None, overwrite: bool = Fa
     texts = load_seeds(seeds_dir)
     docs = list(read_gold(texts, gold_dir).values())
     has_gold = {d.id for d in docs if (gold_dir / f"{d.id}.jsonl").exists()}
-    model_version, predicted = _predictions(extractor, docs)
+    model_version, predicted = check_predictions(predictions, docs)
     with _talking_to(server, "pushing"):
         ls = connect(server)
         project_id = find_project(ls, project)

@@ -1,0 +1,399 @@
+"""Annotation rounds: new documents to several annotators, their agreement, adjudication, gold.
+
+A round ``R`` lives in two Label Studio projects: ``troopclaims round R``
+(each task wants ANNOTATORS_PER_TASK annotations, one per annotator; an
+extractor's output comes as predictions only, so every task is work to do)
+and ``troopclaims round R adjudication`` (one task per document the passes
+do not agree on, each annotator's pass shown as a prediction named after
+them; the adjudicator's annotation becomes the gold). Each annotator's work
+is kept as its own pass, ``annotation/passes/R/<annotator>/``, and the
+round's agreement table is generated into AGREEMENT.md between markers.
+Nothing is written unless everything read converts and validates.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus.errors import GoldError, TroopclaimsError
+from corpus.gold import dumps, read_gold, write_gold
+from corpus.paths import GOLD_DIR, ROOT, SEEDS_DIR
+from corpus.provenance import read_provenance
+from corpus.seeds import load_seeds
+from corpus.types import Document
+from corpus.validate import document_problems
+
+from .config import label_config
+from .convert import Task, document_result, pick_annotation, result_document, task_data, task_document, task_where, used_ids
+from .sync import LabelStudioError, Server, _content, _talking_to, check_predictions, connect, export_tasks, find_project
+
+PASSES_DIR = ROOT / "annotation" / "passes"
+AGREEMENT_PATH = ROOT / "annotation" / "AGREEMENT.md"
+ANNOTATORS_PER_TASK = 2
+ROUND_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+
+
+def round_project(name: str) -> str:
+    return f"troopclaims round {name}"
+
+
+def adjudication_project(name: str) -> str:
+    return f"troopclaims round {name} adjudication"
+
+
+def check_round_name(name: str) -> str:
+    if not ROUND_NAME.fullmatch(name or ""):
+        raise TroopclaimsError(f"round name {name!r}: use lower-case letters, digits, '-' and '_' "
+                               "(at most 40, e.g. r1 or 2025-03), it names a folder")
+    return name
+
+
+def annotator_name(email: str) -> str:
+    """A pass folder name from an account's email: its local part, kept to letters, digits, '.', '-', '_'."""
+    local = email.partition("@")[0]
+    return re.sub(r"[^A-Za-z0-9._-]", "_", local).strip(".") or "annotator"
+
+
+def round_documents(doc_ids, seeds_dir: Path) -> list[Document]:
+    """The round's documents with the publication date their provenance gives (no spans: nobody's gold yet)."""
+    texts = load_seeds(seeds_dir)
+    provenance = read_provenance(seeds_dir)
+    unknown = [d for d in doc_ids if d not in texts]
+    if unknown:
+        raise TroopclaimsError(f"no document {', '.join(unknown)} in {seeds_dir}; add it first with "
+                               "`troopclaims add-article`")
+    docs = []
+    for doc_id in dict.fromkeys(doc_ids):
+        p = provenance[doc_id]
+        note = f"as given by {p.outlet} ({p.url}) when added" if p.url else "inferred from the content"
+        docs.append(Document(doc_id, texts[doc_id], published=p.published, published_note=note))
+    return docs
+
+
+def _ensure_project(ls, title: str, annotations_per_task: int) -> tuple[int, bool]:
+    project_id = find_project(ls, title)
+    if project_id is not None:
+        return project_id, False
+    created = ls.projects.create(title=title, label_config=label_config(), maximum_annotations=annotations_per_task,
+                                 overlap_cohort_percentage=100, show_skip_button=True,
+                                 show_collab_predictions=True)
+    return created.id, True
+
+
+@dataclass(frozen=True)
+class RoundPush:
+    project_id: int
+    project_url: str
+    imported: tuple[str, ...]
+    already: tuple[str, ...]
+
+
+def push_round(name: str, doc_ids, *, predictions=None, annotations_per_task: int = ANNOTATORS_PER_TASK,
+               seeds_dir: Path = SEEDS_DIR, gold_dir: Path = GOLD_DIR, url: str | None = None,
+               api_key: str | None = None, project: str | None = None) -> RoundPush:
+    """Put the round's documents into its project, each asking for ``annotations_per_task`` annotations.
+
+    Documents that already have gold are refused (correct them with `ls push`);
+    documents already in the project are left as they are.
+    """
+    check_round_name(name)
+    if annotations_per_task < 1:
+        raise TroopclaimsError(f"annotations per task must be at least 1, got {annotations_per_task}")
+    server = Server.from_env(url, api_key)
+    docs = round_documents(doc_ids, seeds_dir)
+    has_gold = [d.id for d in docs if (gold_dir / f"{d.id}.jsonl").exists()]
+    if has_gold:
+        raise TroopclaimsError(f"{', '.join(has_gold)} already have gold in {gold_dir}; a round is for new "
+                               "documents (correct gold with `troopclaims ls push`)")
+    model_version, predicted = check_predictions(predictions, docs)
+    title = project or round_project(name)
+    with _talking_to(server, "pushing the round"):
+        ls = connect(server)
+        project_id, _ = _ensure_project(ls, title, annotations_per_task)
+        present = {(t.get("data") or {}).get("doc_id") for t in export_tasks(ls, project_id)}
+        new = []
+        for doc in docs:
+            if doc.id in present:
+                continue
+            task: Task = {"data": task_data(doc)}
+            if doc.id in predicted:
+                task["predictions"] = [{"model_version": model_version, "result": document_result(predicted[doc.id])}]
+            new.append(task)
+        if new:
+            ls.projects.import_tasks(id=project_id, request=new, return_task_ids=True)
+    return RoundPush(project_id, f"{server.shown}/projects/{project_id}/data",
+                     tuple(t["data"]["doc_id"] for t in new), tuple(d.id for d in docs if d.id in present))
+
+
+def _emails(ls) -> dict[int, str]:
+    return {u.id: u.email or u.username or f"user{u.id}" for u in ls.users.list()}
+
+
+def _annotator(annotation: dict, emails: dict[int, str]) -> str:
+    who = annotation.get("completed_by")
+    if isinstance(who, dict):
+        who = who.get("email") or who.get("id")
+    return annotator_name(emails.get(who, who) if isinstance(who, int) else str(who or "unknown"))
+
+
+def passes_of_tasks(tasks: list[Task], texts: dict[str, str], emails: dict[int, str]):
+    """({annotator: {doc_id: Document}}, [(doc_id, annotator) skipped], [doc ids nobody annotated], problems)."""
+    passes: dict[str, dict[str, Document]] = {}
+    skipped, untouched, problems = [], [], []
+    for task in tasks:
+        data = task.get("data") or {}
+        doc_id = data.get("doc_id")
+        where = task_where(task)
+        if doc_id not in texts or data.get("text") != texts[doc_id]:
+            problems.append(f"{where}: text or doc_id differs from the seeds; the task is not this round's")
+            continue
+        by_annotator: dict[str, list] = {}
+        for annotation in task.get("annotations") or []:
+            by_annotator.setdefault(_annotator(annotation, emails), []).append(annotation)
+        if not by_annotator:
+            untouched.append(doc_id)
+        for who, theirs in sorted(by_annotator.items()):
+            own = {"annotations": theirs}
+            chosen = pick_annotation(own)
+            if chosen is None:
+                skipped.append((doc_id, who))
+                continue
+            try:
+                spans, claims = result_document(chosen.get("result") or [], texts[doc_id],
+                                                f"{where} annotation {chosen.get('id', '?')} by {who}", used_ids(own))
+            except TroopclaimsError as exc:
+                problems.append(str(exc))
+                continue
+            doc = Document(doc_id, texts[doc_id], spans, claims, data.get("published"),
+                           data.get("published_note") or "")
+            problems += [f"{where} by {who}: {p}" for p in document_problems(doc)]
+            passes.setdefault(who, {})[doc_id] = doc
+    return passes, skipped, untouched, problems
+
+
+@dataclass(frozen=True)
+class RoundPull:
+    written: tuple[Path, ...]
+    annotators: tuple[str, ...]
+    skipped: tuple[tuple[str, str], ...]  # (doc id, annotator)
+    unannotated: tuple[str, ...]
+    report: str  # the round's agreement section, as written into AGREEMENT.md
+    disagreements: tuple[str, ...]
+
+
+def pull_round(name: str, *, passes_dir: Path = PASSES_DIR, seeds_dir: Path = SEEDS_DIR,
+               agreement_file: Path | None = AGREEMENT_PATH, url: str | None = None, api_key: str | None = None,
+               project: str | None = None) -> RoundPull:
+    """Each annotator's newest submitted annotation per task -> ``passes_dir/<round>/<annotator>/``; then the
+    round's agreement (written into ``agreement_file`` between markers) and its disagreements."""
+    from corpus.io import check_output
+
+    check_round_name(name)
+    server = Server.from_env(url, api_key)
+    round_dir = passes_dir / name
+    check_output(round_dir, "folder")
+    if agreement_file is not None:
+        check_output(agreement_file)
+    texts = load_seeds(seeds_dir)
+    title = project or round_project(name)
+    with _talking_to(server, "pulling the round"):
+        ls = connect(server)
+        project_id = find_project(ls, title)
+        if project_id is None:
+            raise LabelStudioError(f"Label Studio at {server.shown} has no project titled {title!r}; "
+                                   f"start the round with `troopclaims ls push-round {name} DOC...`")
+        tasks = export_tasks(ls, project_id)
+        emails = _emails(ls)
+    passes, skipped, untouched, problems = passes_of_tasks(tasks, texts, emails)
+    if problems:
+        raise GoldError(problems)
+    written = []
+    for who, docs in passes.items():
+        for doc in docs.values():
+            path = round_dir / who / f"{doc.id}.jsonl"
+            if not (path.exists() and path.read_text(encoding="utf-8") == dumps(doc)):
+                written.append(path)
+        write_gold(docs.values(), round_dir / who)
+    report, lines = round_report(name, passes_dir, texts, skipped)
+    if agreement_file is not None:
+        write_section(agreement_file, name, report)
+    return RoundPull(tuple(written), tuple(sorted(passes)), tuple(skipped), tuple(untouched), report, tuple(lines))
+
+
+def read_round(name: str, passes_dir: Path, texts: dict[str, str]) -> dict[str, dict[str, Document]]:
+    """{annotator: {doc_id: Document}} from a round's pass folders on disk."""
+    round_dir = passes_dir / name
+    if not round_dir.is_dir():
+        raise TroopclaimsError(f"{round_dir}: no such round; pull it first with `troopclaims ls pull-round {name}`")
+    out = {}
+    for folder in sorted(p for p in round_dir.iterdir() if p.is_dir()):
+        present = {p.stem for p in folder.glob("*.jsonl")}
+        docs = read_gold({d: t for d, t in texts.items() if d in present}, folder)
+        out[folder.name] = docs
+    return out
+
+
+def round_report(name: str, passes_dir: Path, texts: dict[str, str], skipped=()) -> tuple[str, list[str]]:
+    """(Markdown section of the round's agreement, per pair of annotators; disagreement lines)."""
+    from annotation.agreement import (agreement, claim_agreement, disagreements, format_agreement,
+                                      format_claim_agreement)
+
+    passes = read_round(name, passes_dir, texts)
+    parts = [f"### Round {name}", "",
+             f"Generated by `troopclaims ls pull-round {name}` from `annotation/passes/{name}/`; "
+             f"`troopclaims agreement annotation/passes/{name}/A annotation/passes/{name}/B --list` "
+             "lists the differences. Documents one annotator skipped are left out of a pair's figures."]
+    if skipped:
+        parts += ["", "Skipped: " + ", ".join(f"`{d}` by {who}" for d, who in sorted(skipped)) + "."]
+    lines: list[str] = []
+    for a, b in itertools.combinations(sorted(passes), 2):
+        both = {d: passes[a][d] for d in passes[a] if d in passes[b]}, {d: passes[b][d] for d in passes[a]
+                                                                         if d in passes[b]}
+        if not both[0]:
+            parts += ["", f"{a} vs {b}: no document annotated by both."]
+            continue
+        total, per_doc = agreement(both)
+        n, same, fields, claim_lines = claim_agreement(both)
+        parts += ["", f"{a} (A) vs {b} (B), {len(both[0])} document(s):", "", format_agreement(total, per_doc), "",
+                  format_claim_agreement(n, same, fields) + "."]
+        lines += [f"{a} vs {b}: {line}" for line in disagreements(both) + claim_lines]
+    if len(passes) < 2:
+        parts += ["", f"Only {len(passes)} annotator(s) so far: no agreement to compute."]
+    return "\n".join(parts) + "\n", lines
+
+
+def _markers(name: str) -> tuple[str, str]:
+    return f"<!-- round:{name}:start -->", f"<!-- round:{name}:end -->"
+
+
+def write_section(path: Path, name: str, section: str) -> None:
+    """Replace the round's generated section of AGREEMENT.md (or append it), atomically."""
+    from corpus.io import write_output
+
+    start, end = _markers(name)
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Annotation agreement\n"
+    block = f"{start}\n{section}{end}\n"
+    if start in text and end in text:
+        head, _, rest = text.partition(start)
+        text = head + block + rest.partition(end)[2].lstrip("\n")
+    else:
+        if "## Rounds" not in text:
+            text = text.rstrip("\n") + "\n\n## Rounds\n\nOne generated section per annotation round.\n"
+        text = text.rstrip("\n") + "\n\n" + block
+    write_output(path, text)
+
+
+def _same(docs: list[Document]) -> bool:
+    """Every pass annotated the document identically (ids aside), with the same publication date."""
+    first = docs[0]
+    return all(_content(d.spans, d.claims) == _content(first.spans, first.claims) and d.published == first.published
+               for d in docs[1:])
+
+
+def round_plan(name: str, passes_dir: Path, texts: dict[str, str]):
+    """({doc_id: the agreed Document}, {doc_id: {annotator: Document}} to adjudicate).
+
+    A document is agreed only when at least two annotators annotated it and all agree; a document with
+    one pass (the other annotator skipped it) goes to adjudication too: one reading is not gold.
+    """
+    passes = read_round(name, passes_dir, texts)
+    docs: dict[str, dict[str, Document]] = {}
+    for who, theirs in passes.items():
+        for doc_id, doc in theirs.items():
+            docs.setdefault(doc_id, {})[who] = doc
+    agreed, disputed = {}, {}
+    for doc_id, by in sorted(docs.items()):
+        if len(by) >= 2 and _same(list(by.values())):
+            agreed[doc_id] = next(iter(by.values()))
+        else:
+            disputed[doc_id] = by
+    return agreed, disputed
+
+
+@dataclass(frozen=True)
+class AdjudicationPush:
+    project_id: int
+    project_url: str
+    imported: tuple[str, ...]
+    agreed: tuple[str, ...]
+
+
+def push_adjudication(name: str, *, passes_dir: Path = PASSES_DIR, seeds_dir: Path = SEEDS_DIR,
+                      url: str | None = None, api_key: str | None = None) -> AdjudicationPush:
+    """One task per disputed document, each annotator's pass as a prediction named after them."""
+    check_round_name(name)
+    server = Server.from_env(url, api_key)
+    texts = load_seeds(seeds_dir)
+    agreed, disputed = round_plan(name, passes_dir, texts)
+    with _talking_to(server, "pushing the adjudication"):
+        ls = connect(server)
+        project_id, _ = _ensure_project(ls, adjudication_project(name), 1)
+        present = {(t.get("data") or {}).get("doc_id") for t in export_tasks(ls, project_id)}
+        new = []
+        for doc_id, by in disputed.items():
+            if doc_id in present:
+                continue
+            first = next(iter(by.values()))
+            new.append({"data": task_data(first),
+                        "predictions": [{"model_version": who, "result": document_result(doc)}
+                                        for who, doc in by.items()]})
+        if new:
+            ls.projects.import_tasks(id=project_id, request=new, return_task_ids=True)
+    return AdjudicationPush(project_id, f"{server.shown}/projects/{project_id}/data",
+                            tuple(t["data"]["doc_id"] for t in new), tuple(agreed))
+
+
+@dataclass(frozen=True)
+class AdjudicationPull:
+    written: tuple[Path, ...]
+    adjudicated: tuple[str, ...]
+    agreed: tuple[str, ...]
+
+
+def pull_adjudication(name: str, *, passes_dir: Path = PASSES_DIR, seeds_dir: Path = SEEDS_DIR,
+                      gold_dir: Path = GOLD_DIR, url: str | None = None,
+                      api_key: str | None = None) -> AdjudicationPull:
+    """The round's gold: the adjudicator's annotation for each disputed document, the agreed pass for the
+    rest. Every document of the round must be settled and valid before any gold file is written."""
+    from corpus.io import check_output
+
+    check_round_name(name)
+    server = Server.from_env(url, api_key)
+    check_output(gold_dir, "folder")
+    texts = load_seeds(seeds_dir)
+    agreed, disputed = round_plan(name, passes_dir, texts)
+    settled: dict[str, Document] = dict(agreed)
+    problems = []
+    if disputed:
+        with _talking_to(server, "pulling the adjudication"):
+            ls = connect(server)
+            project_id = find_project(ls, adjudication_project(name))
+            if project_id is None:
+                raise LabelStudioError(f"Label Studio at {server.shown} has no project titled "
+                                       f"{adjudication_project(name)!r}; run `troopclaims ls push-adjudication {name}`")
+            tasks = export_tasks(ls, project_id)
+        for task in tasks:
+            doc_id = (task.get("data") or {}).get("doc_id")
+            if doc_id not in disputed:
+                continue
+            try:
+                doc = task_document(task, texts)
+            except TroopclaimsError as exc:
+                problems.append(str(exc))
+                continue
+            if doc is not None:
+                problems += [f"{task_where(task)}: {p}" for p in document_problems(doc)]
+                settled[doc_id] = doc
+    pending = sorted(disputed.keys() - settled.keys())
+    if pending:
+        problems.append(f"not adjudicated yet: {', '.join(pending)} (submit an annotation in "
+                        f"{adjudication_project(name)!r})")
+    if problems:
+        raise GoldError(problems)
+    written = [gold_dir / f"{d}.jsonl" for d in settled
+               if not ((gold_dir / f"{d}.jsonl").exists()
+                       and (gold_dir / f"{d}.jsonl").read_text(encoding="utf-8") == dumps(settled[d]))]
+    write_gold([settled[d] for d in sorted(settled)], gold_dir)
+    return AdjudicationPull(tuple(written), tuple(sorted(disputed)), tuple(sorted(agreed)))

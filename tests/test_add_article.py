@@ -1,0 +1,95 @@
+"""`troopclaims add-article`: a text and its provenance in, or one clear line and nothing changed."""
+import hashlib
+import json
+import shutil
+
+import pytest
+
+from corpus.paths import SEEDS_DIR
+from corpus.provenance import read_provenance
+from corpus.seeds import load_seeds
+from eval.cli import main
+
+TEXT = "The river authority said 40 boats left the harbour on 2 June 2031.\n"
+GOOD = ["--url", "https://news.example.org/river", "--outlet", "Example River Times", "--published", "2031-06",
+        "--licence-note", "Written for the tests"]
+
+
+@pytest.fixture
+def seeds(tmp_path):
+    shutil.copytree(SEEDS_DIR, tmp_path / "seeds")
+    return tmp_path / "seeds"
+
+
+def _snapshot(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_an_article_is_stored_verbatim_with_its_provenance(seeds, tmp_path, capsys):
+    path = tmp_path / "river.txt"
+    path.write_bytes(TEXT.encode("utf-8"))
+    assert main(["add-article", str(path), *GOOD, "--seeds-dir", str(seeds)]) == 0
+    digest = hashlib.sha256(TEXT.encode()).hexdigest()
+    doc_id = f"005_{digest[:16]}"
+    assert load_seeds(seeds)[doc_id] == TEXT  # checked against SHA256SUMS
+    record = read_provenance(seeds)[doc_id]
+    assert (record.url, record.outlet, record.published, record.added_in) == (
+        "https://news.example.org/river", "Example River Times", "2031-06", "1.1.0")
+    assert f"added {doc_id}" in capsys.readouterr().out
+    assert set(load_seeds(seeds)) - {doc_id} == set(load_seeds())  # the seeds keep their ids
+
+
+@pytest.mark.parametrize("content, args, message", [
+    (b"  \n\t\n", GOOD, r"river\.txt: the text is empty"),
+    (b"caf\xe9 owners said 3 boats sank\n", GOOD, r"river\.txt: not UTF-8 \(byte 0xe9 at offset 3\)"),
+    (TEXT.encode(), [*GOOD[:5], "June 2031", *GOOD[6:]], r"--published 'June 2031' is not an ISO 8601 date; "
+                                                         r"allowed: YYYY, YYYY-MM or YYYY-MM-DD"),
+    (TEXT.encode(), [*GOOD[:5], "2031-02-30", *GOOD[6:]], r"--published '2031-02-30' is not an ISO 8601 date"),
+    (TEXT.encode(), ["--url", "news.example.org", *GOOD[2:]], r"--url 'news\.example\.org': expected"),
+])
+def test_bad_input_is_one_line_and_changes_nothing(seeds, tmp_path, capsys, content, args, message):
+    import re
+
+    path = tmp_path / "river.txt"
+    path.write_bytes(content)
+    before = _snapshot(seeds)
+    assert main(["add-article", str(path), *args, "--seeds-dir", str(seeds)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("troopclaims add-article: error: ") and re.search(message, err)
+    assert _snapshot(seeds) == before
+
+
+def test_the_same_text_twice_is_refused(seeds, tmp_path, capsys):
+    seed = next(seeds.glob("000_*.txt"))
+    before = _snapshot(seeds)
+    assert main(["add-article", str(seed), *GOOD, "--seeds-dir", str(seeds)]) == 1
+    assert f"the same text is already document {seed.stem}" in capsys.readouterr().err
+    assert _snapshot(seeds) == before
+    path = tmp_path / "river.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    assert main(["add-article", str(path), *GOOD, "--seeds-dir", str(seeds)]) == 0
+    after = _snapshot(seeds)
+    assert main(["add-article", str(path), *GOOD, "--seeds-dir", str(seeds)]) == 1
+    assert "the same text is already document 005_" in capsys.readouterr().err
+    assert _snapshot(seeds) == after
+
+
+def test_a_run_killed_before_the_manifest_is_completed_by_a_rerun(seeds, tmp_path):
+    """The manifest is written last: a leftover text and provenance record are finished, not duplicated."""
+    path = tmp_path / "river.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    manifest = (seeds / "SHA256SUMS").read_bytes()
+    assert main(["add-article", str(path), *GOOD, "--seeds-dir", str(seeds)]) == 0
+    (seeds / "SHA256SUMS").write_bytes(manifest)  # as if killed before the last rename
+    assert main(["add-article", str(path), *GOOD, "--seeds-dir", str(seeds)]) == 0
+    lines = (seeds / "PROVENANCE.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 6 and json.loads(lines[-1])["doc_id"].startswith("005_")
+    assert len(load_seeds(seeds)) == 6
+
+
+def test_the_card_lists_every_document_s_provenance():
+    from corpus.paths import CORPUS_DIR
+
+    card = (CORPUS_DIR / "README.md").read_text(encoding="utf-8")
+    for doc_id, record in read_provenance().items():
+        assert f"| `{doc_id}` | not recorded | not recorded |" in card and record.added_in == "0.1.0"
