@@ -158,7 +158,6 @@ class LLMExtractor:
         self._structured = True
         self._openai = None  # the client, made on the first request
         self._lock = threading.Lock()
-        self.requests = 0  # sent this run (a cached rerun sends none)
         prompt_sha = _sha256(self.prompt)
         shots = _sha256(json.dumps(self.examples, sort_keys=True)) if self.examples else None
         self._key_parts = {"base_url": self.base_url, "model": self.model, "prompt_sha256": prompt_sha,
@@ -201,7 +200,6 @@ class LLMExtractor:
             kwargs["response_format"] = {"type": "json_schema", "json_schema": {
                 "name": "troopclaims_answer", "schema": ANSWER_SCHEMA, "strict": True}}
         try:
-            self.requests += 1
             response = self._client().chat.completions.create(**kwargs)
         except (openai.BadRequestError, openai.UnprocessableEntityError):
             if not structured:
