@@ -50,6 +50,7 @@ _SAME_LENGTH = [*((c, "'") for c in _QUOTES), *((c, '"') for c in _DQUOTES), *((
                 *((c, " ") for c in "\t\n\r\f\v")]
 _FOLD = str.maketrans(dict(_SAME_LENGTH))
 _SPECIAL = re.compile(r"\s{2,}|[^\x00-\x7f]|[\t\n\r\f\v]")  # what normalization may change
+_RUNS = re.compile(r" {2,}")
 _WORD = re.compile(r"\w+")
 _BREAK = re.compile(r"[.!?][\"'\u201d\u2019)]*\s+(?=[\"\u201c\u2018(]*[A-Z0-9])|\n")  # a likely sentence break
 _INDEX_ABOVE = 50_000  # characters: longer texts get a word index instead of repeated scans
@@ -116,7 +117,7 @@ class NormalizedText:
             if a in folded:
                 folded = folded.replace(a, b)
         pos = shift = 0  # shift: normalized minus original length so far
-        for m in _SPECIAL.finditer(folded):
+        for m in (_RUNS if folded.isascii() else _SPECIAL).finditer(folded):  # ASCII left: only space runs
             chunk = m.group()
             repl = " " if len(chunk) > 1 else _fold_char(chunk)
             if repl == chunk:
@@ -252,8 +253,11 @@ class _Aligner:
             pick = next((o for o in free if o[0] >= self.last_end), free[0])
         else:  # text order, walking from the previous mention's end: no scan of every occurrence
             i = bisect_left(found, (self.last_end, -1))
-            pick = next((found[k] for k in range(i, len(found)) if self._free(*found[k])), None) or \
-                next((found[k] for k in range(i) if self._free(*found[k])), None)
+            if i < len(found) and self._free(*found[i]):  # the usual case: the next occurrence is free
+                pick = found[i]
+            else:
+                pick = next((found[k] for k in range(i, len(found)) if self._free(*found[k])), None) or \
+                    next((found[k] for k in range(i) if self._free(*found[k])), None)
             if pick is None:
                 return self._duplicate(mention, where)
         return self.take((pick[0], pick[1], mention.label), mention.text)
