@@ -47,7 +47,7 @@ _QUOTES = "\u2018\u2019\u201a\u201b\u2032\u02bc\u0060\u00b4"
 _DQUOTES = "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _SAME_LENGTH = [*((c, "'") for c in _QUOTES), *((c, '"') for c in _DQUOTES), *((c, "-") for c in _DASHES),
-                *((c, " ") for c in "\t\n\r\f\v")]
+                *((c, " ") for c in "\t\n\r\f\v\x1c\x1d\x1e\x1f")]  # every ASCII whitespace is a space
 _FOLD = str.maketrans(dict(_SAME_LENGTH))
 _SPECIAL = re.compile(r"\s{2,}|[^\x00-\x7f]|[\t\n\r\f\v]")  # what normalization may change
 _RUNS = re.compile(r" {2,}")
@@ -93,8 +93,8 @@ def _fold_char(ch: str) -> str:
 @lru_cache(maxsize=1 << 16)
 def normalize(text: str) -> str:
     """The normalized form alignment compares (mentions are also stripped); ASCII takes a shortcut."""
-    if text.isascii():
-        return _SPECIAL.sub(" ", text)
+    if text.isascii():  # the same folds as NormalizedText: the backtick, whitespace characters, space runs
+        return _RUNS.sub(" ", text.translate(_FOLD))
     return NormalizedText(text).norm
 
 
@@ -218,6 +218,7 @@ class _Aligner:
         self.nt = NormalizedText(text)
         self.taken: list[tuple[int, int, str]] = []  # aligned spans, kept sorted by start
         self.by_text: dict[tuple[str, str], list[tuple[int, int, str]]] = {}  # (label, normalized text) -> spans
+        self.unplaced: dict[tuple[str, str], str] = {}  # (label, normalized text) -> id of a string not placed
         self.out = Aligned()
         self.last_end = 0  # end of the previously aligned mention (text order)
 
@@ -227,9 +228,12 @@ class _Aligner:
                     (i > 0 and self.taken[i - 1][1] > start))
 
     def unaligned(self, text: str, label: str, where: str, reason: str = "not in the text") -> str:
-        hid = f"H{len(self.out.unaligned) + 1}"
-        self.out.unaligned.append(Unaligned(hid, label, text.strip(), where, self.last_end, reason))
-        return hid
+        """The id of a string that has no place in the text: one per string and label, however often given."""
+        key = (label, _key(text))
+        if key not in self.unplaced:
+            self.unplaced[key] = f"H{len(self.out.unaligned) + 1}"
+            self.out.unaligned.append(Unaligned(self.unplaced[key], label, text.strip(), where, self.last_end, reason))
+        return self.unplaced[key]
 
     def add(self, mention: Mention, where: str) -> tuple[int, int, str] | str | None:
         """Align one mention: its span, a hallucination id, or None (a duplicate)."""
@@ -329,7 +333,8 @@ def _claim_field(a: _Aligner, value: str, label: str, where: str, claimed: set |
 
     Quantity (``near`` None): the earliest such candidate (aligned ones not yet
     claimed) at or after the previous claim's quantity, else the earliest.
-    Source and date: the candidate nearest the claim's quantity.
+    Source and date: the candidate nearest the claim's quantity; when the
+    quantity has no place in the text, the quantity's rule.
     """
     same = sorted(a.by_text.get((label, _key(value)), ()))
     found = a.nt.occurrences(value)
@@ -338,7 +343,7 @@ def _claim_field(a: _Aligner, value: str, label: str, where: str, claimed: set |
         options = same + free
         pick = min(options, key=lambda t: a.distance(t, near)) if options else None
     else:
-        options = sorted([t for t in same if t not in claimed] + free) or same
+        options = sorted([t for t in same if t not in (claimed or ())] + free) or same
         pick = next((t for t in options if t[0] >= after), options[0]) if options else None
     if pick is None:
         return a.unaligned(value, label, where, "every occurrence overlaps another aligned span" if found

@@ -58,8 +58,8 @@ def _is_number(v) -> bool:
 
 def _string(item: Mapping, key: str, at: str, *, required: bool) -> str | None:
     v = item.get(key)
-    if v is None and not required:
-        return None
+    if not required and (v is None or (isinstance(v, str) and not v.strip())):
+        return None  # an empty optional string (models emit "" for "none") means null
     if not isinstance(v, str) or not v.strip():
         raise PredictionError(f"{at}: '{key}' must be a non-empty string{'' if required else ' or null'}, got {v!r}")
     return v
@@ -101,6 +101,8 @@ def parse_text_claim(item, at: str) -> TextClaim:
     if not isinstance(approximate, bool):
         raise PredictionError(f"{at}: 'approximate' must be true or false, got {approximate!r}")
     date_value = item.get("date_value")
+    if isinstance(date_value, str) and not date_value.strip():
+        date_value = None
     if date_value is not None:
         try:
             parse_iso(date_value)

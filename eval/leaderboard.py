@@ -57,6 +57,15 @@ def run_leaderboard(extra: list[Source] = (), out_dir: Path = DEFAULT_OUT, *, sa
     gold = load_goldset()
     kept = [load_stored(path, gold) for path in stored]  # checked before anything runs
     todo = ([from_registry(n) for n in offline_names()] if registered else []) + list(extra)
+    origins: dict[str, list[str]] = {}  # one file per system in results/: names must differ there too
+    for name, origin in [(s.name, f"{s.name} ({s.kind})") for s in todo] + \
+            [(r.name, str(p)) for r, p in zip(kept, stored)]:
+        origins.setdefault(_safe(name), []).append(origin)
+    twice = {n: o for n, o in origins.items() if len(o) > 1}
+    if twice:
+        name, where = next(iter(twice.items()))
+        raise TroopclaimsError(f"two systems named {name}: {' and '.join(where)}; rename one (a stored record's "
+                               "extractor.name) so each row is one system")
     if not todo and not kept:
         raise TroopclaimsError("nothing to rank: no registered extractors and none given")
     out_dir = Path(out_dir)
@@ -74,11 +83,6 @@ def run_leaderboard(extra: list[Source] = (), out_dir: Path = DEFAULT_OUT, *, sa
         result = result.with_settings(bootstrap=settings)
         write_result(result, out_dir / "results" / f"{_safe(result.name)}.json")
         records.append(result)
-    names = [r.name for r in records]
-    twice = sorted({n for n in names if names.count(n) > 1})
-    if twice:
-        raise TroopclaimsError(f"two systems named {', '.join(twice)}: rename one (a stored record's "
-                               "extractor.name) so each row is one system")
     rows = rank(records, samples=samples, seed=seed, unit=unit)
     write_output(out_dir / "leaderboard.md", render_markdown(rows, gold.version, gold.fingerprint, unit, samples, seed))
     write_output(out_dir / "leaderboard.csv", render_csv(rows))
@@ -89,11 +93,21 @@ def run_leaderboard(extra: list[Source] = (), out_dir: Path = DEFAULT_OUT, *, sa
 def load_stored(path: Path, gold) -> Result:
     """A result record made elsewhere, refused unless it scores this dataset version, sentence by sentence."""
     record = Result.from_json(load_result(path))
+    for key in ("dataset", "extractor", "settings", "scores"):
+        if not isinstance(getattr(record, key), dict):
+            raise TroopclaimsError(f"{path}: '{key}' must be an object (eval/RESULT_FORMAT.md)")
     ds = record.dataset
-    if not isinstance(ds, dict) or (ds.get("version"), ds.get("fingerprint")) != (gold.version, gold.fingerprint):
-        got = (ds.get("version"), ds.get("fingerprint")) if isinstance(ds, dict) else ds
-        raise TroopclaimsError(f"{path}: scored on troopclaims {got[0]} ({got[1]}), not on the current "
-                               f"{gold.version} ({gold.fingerprint}); rescore it on this version")
+    if (ds.get("version"), ds.get("fingerprint")) != (gold.version, gold.fingerprint):
+        raise TroopclaimsError(f"{path}: scored on troopclaims {ds.get('version')} ({ds.get('fingerprint')}), not on "
+                               f"the current {gold.version} ({gold.fingerprint}); rescore it on this version")
+    if not all(isinstance(record.extractor.get(k), str) and record.extractor[k] for k in ("name", "kind")):
+        raise TroopclaimsError(f"{path}: extractor must have a non-empty string 'name' and 'kind'")
+    numbers = [record.strict.get("micro", {}).get(k) for k in ("precision", "recall", "f1")]
+    numbers += [record.strict.get("labels", {}).get(label, {}).get("f1") for label in LABELS]
+    numbers += [(record.claims or {}).get(key, 0) for _, key in CLAIM_COLUMNS]
+    if not all(type(v) in (int, float) for v in numbers):
+        raise TroopclaimsError(f"{path}: scores.seqeval_strict must give numbers for micro precision, recall and "
+                               f"f1 and each label's f1 ({', '.join(LABELS)}); claim scores, if any, numbers")
     ids = [f"{d}-{s.index:03d}" for d in sorted(gold.sentences) for s in gold.sentences[d]]
     ps = record.per_sentence
     width = 3 * len(LABELS)

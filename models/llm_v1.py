@@ -66,6 +66,20 @@ class LLMError(TroopclaimsError):
     """A problem with the whole run (no model, key refused, unknown model), not one reply."""
 
 
+class _Unreadable(Exception):
+    """A reply that is not a chat completion: one document's problem, never cached."""
+
+
+def _text(content) -> str | None:
+    """A message's content as text: a string, or the text parts of a list of content parts; else None."""
+    if content is None or isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        parts = [p.get("text") if isinstance(p, dict) else getattr(p, "text", None) for p in content]
+        return "".join(p for p in parts if isinstance(p, str)) or None
+    return None
+
+
 def _sha256(data: str | bytes) -> str:
     return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
 
@@ -176,7 +190,8 @@ class LLMExtractor:
     def _cache_path(self, doc: Document) -> Path | None:
         if self.cache_dir is None:
             return None
-        key = _sha256(json.dumps({**self._key_parts, "text_sha256": _sha256(doc.text)}, sort_keys=True))
+        asked = _sha256(_user(doc.text, doc.published))  # the text and the publication date it is read against
+        key = _sha256(json.dumps({**self._key_parts, "text_sha256": asked}, sort_keys=True))
         return self.cache_dir / key[:2] / f"{key}.json"
 
     # --- requests -----------------------------------------------------------------------------------------
@@ -190,12 +205,12 @@ class LLMExtractor:
                                       max_retries=self.max_retries, timeout=self.request_timeout)
             return self._openai
 
-    def _request(self, doc: Document) -> dict:
+    def _request(self, doc: Document, structured: bool | None = None) -> dict:
         """One completed reply as ``{"content", "refusal", "choices"}``; run-level problems raise LLMError."""
         import openai
 
         kwargs = {"model": self.model, "messages": self.messages(doc), "temperature": TEMPERATURE, "seed": SEED}
-        structured = self._structured
+        structured = self._structured if structured is None else structured
         if structured:
             kwargs["response_format"] = {"type": "json_schema", "json_schema": {
                 "name": "troopclaims_answer", "schema": ANSWER_SCHEMA, "strict": True}}
@@ -204,8 +219,9 @@ class LLMExtractor:
         except (openai.BadRequestError, openai.UnprocessableEntityError):
             if not structured:
                 raise
-            self._structured = False  # the server does not take json_schema: ask for JSON in the prompt only
-            return self._request(doc)
+            reply = self._request(doc, structured=False)  # this document without the schema
+            self._structured = False  # that worked: the schema was the problem, not the document
+            return reply
         except openai.AuthenticationError:
             raise LLMError(f"llm.v1: {self.base_url} refused the API key in ${self._key_env} (HTTP 401)") from None
         except openai.PermissionDeniedError:
@@ -213,9 +229,11 @@ class LLMExtractor:
         except openai.NotFoundError:
             raise LLMError(f"llm.v1: {self.base_url} has no model {self.model!r} (HTTP 404); check --model "
                            "and --base-url (which usually ends in /v1)") from None
+        if not hasattr(response, "choices"):  # a 200 that is not a chat completion (a web page, say)
+            raise _Unreadable(f"the server's answer is not a chat completion ({type(response).__name__})")
         choices = response.choices or []
         message = choices[0].message if choices else None
-        return {"choices": len(choices), "content": getattr(message, "content", None),
+        return {"choices": len(choices), "content": _text(getattr(message, "content", None)),
                 "refusal": getattr(message, "refusal", None),
                 "finish_reason": choices[0].finish_reason if choices else None}
 
@@ -234,7 +252,11 @@ class LLMExtractor:
         except openai.APITimeoutError:
             return None, f"no reply within {self.request_timeout:g} s after {self.max_retries} retries"
         except openai.APIStatusError as exc:
-            return None, f"the server answered HTTP {exc.status_code} after {self.max_retries} retries"
+            retried = exc.status_code in (408, 409, 429) or exc.status_code >= 500  # what the client retries
+            return None, f"the server answered HTTP {exc.status_code}" + \
+                (f" after {self.max_retries} retries" if retried else "")
+        except (_Unreadable, ValueError) as exc:  # not cached: asked again next time
+            return None, f"unreadable reply: {exc}"
         except openai.APIConnectionError:
             return None, f"could not connect to {self.base_url} after {self.max_retries} retries"
         except openai.APIError as exc:  # a reply the client could not read

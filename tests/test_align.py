@@ -223,3 +223,39 @@ def test_a_string_claim_has_the_claim_fields_but_its_id():
     from corpus.types import CLAIM_FIELDS
 
     assert tuple(f.name for f in fields(TextClaim)) == tuple(f for f in CLAIM_FIELDS if f != "id")
+
+
+def test_a_made_up_string_is_one_false_positive_however_often_it_is_given(gold, tmp_path):
+    """Invented numbers with real sources (the usual hallucination) score, and a made-up source given as a
+    mention and in two claims is charged once."""
+    text = "Officials said 5,000 troops would go; officials said so again."
+    _, a = aligned(text, Mention("Officials", "ATTRIBUTION"), Mention("Zorglub", "ATTRIBUTION"),
+                   claims=(TextClaim("9,999", "Officials"), TextClaim("5,000", "Zorglub"), TextClaim("7", "Zorglub")))
+    assert [u.text for u in a.unaligned] == ["Zorglub", "9,999", "7"]
+    assert a.claims[0].source == "P1" and a.claims[1].source == a.claims[2].source == "H1"
+
+    doc_id = sorted(gold.documents)[1]
+    answers = write_answers(tmp_path / "m.jsonl", gold, extra={doc_id: {"text": "Zorglub", "label": "ATTRIBUTION"}})
+    lines = [json.loads(x) for x in answers.read_text(encoding="utf-8").splitlines()]
+    for line in lines:
+        if line["doc_id"] == doc_id:
+            line["claims"] += [{"quantity": "9,999", "source": "Zorglub"}, {"quantity": "8,888", "source": "Zorglub"}]
+    answers.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    record = evaluate(from_predictions(str(answers), "mentions"), gold)
+    strict = record["scores"]["seqeval_strict"]["labels"]
+    assert strict["ATTRIBUTION"]["fp"] == 1 and strict["QUANTITY"]["fp"] == 2
+    assert record["scores"]["spans"]["labels"]["ATTRIBUTION"]["strict"]["spurious"] == 1
+    claims = record["scores"]["claims"]["summary"]
+    assert claims["predicted"] == claims["gold"] + 2 and claims["matched"] == claims["gold"]
+
+
+def test_ascii_forms_of_folded_characters_and_empty_optional_strings():
+    text = "he said `yes` today\x1c  and more"
+    spans, _ = aligned(text, Mention("`yes`", "QUANTITY"), Mention("today and", "DATE"))
+    assert [text[s:e] for s, e, _ in spans] == ["`yes`", "today\x1c  and"]
+    from corpus.mentions import parse_answer
+
+    answer = parse_answer({"mentions": [{"text": "yes", "label": "QUANTITY", "context": ""}],
+                           "claims": [{"quantity": "yes", "source": "", "date": " ", "date_value": ""}]}, "d", "r")
+    assert answer.mentions[0].context is None
+    assert (answer.claims[0].source, answer.claims[0].date, answer.claims[0].date_value) == (None, None, None)

@@ -116,6 +116,11 @@ def test_stored_records_rank_as_if_they_had_run_here(board, tmp_path, capsys):
     (lambda r: r.update(format="other/2"), "not a troopclaims result record"),
     (lambda r: r["per_sentence"]["ids"].pop(), "per_sentence must hold"),
     (lambda r: r["per_sentence"]["tp_fp_fn"][3].__setitem__(0, -1), "per_sentence must hold"),
+    (lambda r: r.update(dataset=None), "'dataset' must be an object"),
+    (lambda r: r.update(scores=[]), "'scores' must be an object"),
+    (lambda r: r["scores"]["seqeval_strict"]["micro"].update(f1="0.5"), "must give numbers for micro"),
+    (lambda r: r["extractor"].pop("kind"), "extractor must have a non-empty string 'name' and 'kind'"),
+    (lambda r: r["extractor"].update(name="regex.v1"), "two systems named regex.v1"),
 ])
 def test_stored_records_of_another_version_or_shape_are_refused(board, tmp_path, capsys, change, message):
     import json

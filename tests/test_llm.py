@@ -175,3 +175,32 @@ def test_the_leaderboard_runs_llm_v1_only_when_asked():
     from models.registry import NEEDS_SERVICE, offline_names
 
     assert "llm.v1" in NEEDS_SERVICE and "llm.v1" not in offline_names()
+
+
+def test_odd_replies_are_noted_not_cached_and_one_bad_document_keeps_the_schema_for_the_rest(gold, tmp_path):
+    """Content given as a list of text parts is read; a 200 that is not a chat completion is a note (and asked
+    again next time); a 400 for one document (too long, say) does not switch structured output off."""
+    order = sorted(gold.documents)
+    first = gold.documents[order[0]]
+    faults = {
+        0: lambda n: Reply(raw=json.dumps({"id": "x", "object": "chat.completion", "created": 0, "model": "m",
+                                           "choices": [{"index": 0, "finish_reason": "stop", "message": {
+                                               "role": "assistant", "content": [
+                                                   {"type": "text", "text": json.dumps(gold_answer(first))}]}}]}
+                                          ).encode()),
+        1: lambda n: Reply(raw=b"<html>not an API</html>", headers={"Content-Type": "text/html"}),
+        2: lambda n: Reply(400, raw=b'{"error": {"message": "this document is too long"}}'),
+    }
+    with StandIn(answering(gold, faults)) as server:
+        record = evaluate(llm(server, tmp_path), gold)
+        log = list(server.log)
+        evaluate(llm(server, tmp_path), gold)
+        again = server.log[len(log):]
+    assert record["per_document"][order[0]]["strict_micro_f1"] == 1.0
+    notes = dict(n.split(": ", 1) for n in record["notes"])
+    assert notes[order[1]].startswith("llm.v1: unreadable reply")
+    assert notes[order[2]] == "llm.v1: the server answered HTTP 400; no predictions for this document"
+    asked_again = {d for d in order for r in again if gold.documents[d].text in r["user"]}
+    assert asked_again == {order[1], order[2]}  # the unreadable and the refused one; the rest came from the cache
+    later = [("response_format" in r["body"]) for r in log if gold.documents[order[3]].text in r["user"]]
+    assert later == [True]  # the document after the refused one still asked with the schema
