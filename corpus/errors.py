@@ -9,14 +9,22 @@ class SeedError(TroopclaimsError):
     """A seed file is missing or no longer matches seeds/SHA256SUMS."""
 
 
-class GoldError(TroopclaimsError):
-    """Gold annotations break the label contract; ``problems`` lists every finding."""
+class ProblemsError(TroopclaimsError):
+    """Every problem found at once (``problems``), the first 50 shown, so one run shows all that is wrong."""
+
+    where = "the input"
 
     def __init__(self, problems: list[str]):
         self.problems = problems
         shown = "\n".join(f"  - {p}" for p in problems[:50])
         more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
-        super().__init__(f"{len(problems)} problem(s) in the gold:\n{shown}{more}")
+        super().__init__(f"{len(problems)} problem(s) in {self.where}:\n{shown}{more}")
+
+
+class GoldError(ProblemsError):
+    """Gold annotations break the label contract; ``problems`` lists every finding."""
+
+    where = "the gold"
 
 
 class FormatError(TroopclaimsError):

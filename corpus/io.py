@@ -289,12 +289,12 @@ def write_output(path: str | os.PathLike, data: str | bytes) -> None:
         raise
 
 
-def jsonl_records(lines: Iterable[str], name: str, error: type[Exception] = FormatError, numbered: bool = False):
+def jsonl_records(lines: Iterable[str] | Lines, name: str, error: type[Exception] = FormatError):
     """``(where, record)`` for each non-blank JSON line; ``where`` is ``name:line`` for error messages.
 
-    ``numbered``: ``lines`` are ``(line number, text)`` pairs (``corpus.io.Lines``), not plain strings.
+    ``lines``: plain strings, or a ``Lines`` stream (which numbers its lines itself).
     """
-    for lineno, line in (lines if numbered or isinstance(lines, Lines) else enumerate(lines, 1)):
+    for lineno, line in (lines if isinstance(lines, Lines) else enumerate(lines, 1)):
         if not line.strip():
             continue
         where = f"{name}:{lineno}"

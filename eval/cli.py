@@ -137,7 +137,7 @@ def _label_pair(value: str) -> tuple[str, str]:
 
 
 def _add_source_args(p) -> None:
-    from eval.sources import DEFAULT_TIMEOUT
+    from eval import DEFAULT_TIMEOUT
 
     g = p.add_argument_group("what to score (name one)")
     g.add_argument("--extractor", metavar="NAME",
@@ -232,10 +232,9 @@ def _add_extractors_parser(sub) -> None:
 
 def _leaderboard_arguments(p: argparse.ArgumentParser) -> None:
     from eval import bootstrap
-    from eval.leaderboard import DEFAULT_OUT
 
     _add_source_args(p)
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the leaderboard folder (default: leaderboard/)")
+    p.add_argument("--out", type=Path, help="the leaderboard folder (default: leaderboard/)")
     p.add_argument("--samples", type=int, default=bootstrap.DEFAULT_SAMPLES, help="bootstrap resamples (1000)")
     p.add_argument("--seed", type=int, default=bootstrap.DEFAULT_SEED, help="bootstrap seed")
     p.add_argument("--unit", choices=("sentences", "documents"), default="sentences",
@@ -251,9 +250,10 @@ def _leaderboard_arguments(p: argparse.ArgumentParser) -> None:
 
 def _cmd_leaderboard(args) -> int:
     from corpus.io import check_output
-    from eval.leaderboard import run_leaderboard, stored_paths, update_readme
+    from eval.leaderboard import DEFAULT_OUT, run_leaderboard, stored_paths, update_readme
     from models.registry import NEEDS_SERVICE
 
+    args.out = args.out or DEFAULT_OUT
     check_output(args.out, "folder")  # before hours of scoring
     given = (args.extractor, args.spacy, args.predictions, args.command)
     extra = [_source_from_args(args)] if any(x is not None for x in given) else []
@@ -345,12 +345,13 @@ def _add_agreement_parser(sub) -> None:
 def _cmd_align(args) -> int:
     from corpus.io import check_output
     from eval.goldset import load_goldset
-    from eval.mentions import aligned_lines, read_mentions
+    from eval.mentions import aligned_lines
+    from eval.sources import from_predictions
 
     if args.out not in (None, "-"):
         check_output(args.out)  # before any work
     gold = load_goldset()
-    preds = read_mentions(args.file, {d: doc.text for d, doc in gold.documents.items()})
+    preds = from_predictions(args.file, "mentions").predictions(gold.documents, gold.sentences)
     content = aligned_lines(preds)
     if args.out in (None, "-"):
         sys.stdout.write(content)

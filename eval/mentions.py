@@ -61,16 +61,10 @@ def align_all(answers: Mapping[str, MentionDocument], texts: Mapping[str, str],
     return Predictions(docs, unaligned=unaligned, normalized=normalized, duplicates=duplicates, notes=notes)
 
 
-def read_mentions(path, texts: Mapping[str, str]) -> Predictions:
-    """A mention predictions file (``-`` is stdin), aligned (eval.predictions.Predictions). Streamed, read once."""
-    from corpus.io import Lines, display_name, open_input
-
-    from .predictions import WHAT
-
+def read_mention_lines(lines: Iterable[str], texts: Mapping[str, str], name: str) -> Predictions:
+    """Mention records (a file's or a command's lines), checked, then aligned; errors name ``name:line``."""
     lines_of: dict[str, str] = {}
-    with open_input(path, WHAT) as f:
-        name = display_name(path)
-        answers = parse_mention_lines(Lines(f, name), texts, name, lines_of)
+    answers = parse_mention_lines(lines, texts, name, lines_of)
     return align_all(answers, texts, lines_of)
 
 

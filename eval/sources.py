@@ -19,10 +19,9 @@ from corpus.mentions import MentionDocument, parse_answer
 from corpus.types import Document
 from models.base import blank
 
-from .mentions import align_all, parse_mention_lines
+from . import DEFAULT_TIMEOUT
+from .mentions import align_all, read_mention_lines
 from .predictions import PredictionError, Predictions, check_documents, parse_claims, parse_jsonl_lines, parse_spans
-
-DEFAULT_TIMEOUT = 600.0
 
 
 class ExtractorError(TroopclaimsError):
@@ -202,8 +201,7 @@ def from_predictions(path: str, fmt: str | None = None) -> Source:
             if fmt == "jsonl":
                 out = parse_jsonl_lines(lines, texts, name)
             elif fmt == "mentions":
-                lines_of: dict[str, str] = {}
-                out = align_all(parse_mention_lines(lines, texts, name, lines_of), texts, lines_of)
+                out = read_mention_lines(lines, texts, name)
             else:
                 out = parse_conll_lines(lines, texts, sentences, name)
             source.version = lines.digest
@@ -230,11 +228,8 @@ def from_command(command: str, fmt: str | None = None, keep_env=()) -> Source:
         stdout = run_command(argv, stdin.encode("utf-8"), timeout=timeout, what=what, keep_env=keep_env)
         texts = {d: doc.text for d, doc in gold.items()}
         name = f"{what} stdout"
-        if fmt == "mentions":
-            lines_of: dict[str, str] = {}
-            answers = parse_mention_lines(Lines(io.BytesIO(stdout), name), texts, name, lines_of)
-            return align_all(answers, texts, lines_of)
-        return parse_jsonl_lines(Lines(io.BytesIO(stdout), name), texts, name)
+        read = read_mention_lines if fmt == "mentions" else parse_jsonl_lines
+        return read(Lines(io.BytesIO(stdout), name), texts, name)
 
     return Source(f"command:{argv[0] if argv else ''}", "command", None, produce)
 

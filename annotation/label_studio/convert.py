@@ -34,7 +34,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from typing import Literal, TypedDict, Union
 
-from corpus.errors import FormatError
+from corpus.errors import FormatError, ProblemsError
 from corpus.types import Claim, Document, Span, span_problems
 
 from .config import APPROXIMATE, CLAIM_CONTROLS, LABEL, NUMBER_FIELDS, RELATION_BY_LABEL, TEXT, VALUE_FIELDS
@@ -218,14 +218,10 @@ def task_where(task: Task) -> str:
     return f"task {task['id']} (doc {doc_id})" if "id" in task else f"task of doc {doc_id}"
 
 
-class TasksError(FormatError):
+class TasksError(ProblemsError, FormatError):
     """Problems in a Label Studio export; ``problems`` lists every one, of every task."""
 
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        shown = "\n".join(f"  - {p}" for p in problems[:50])
-        more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
-        super().__init__(f"{len(problems)} problem(s) in the Label Studio tasks:\n{shown}{more}")
+    where = "the Label Studio tasks"
 
 
 def _kind(value) -> str:
