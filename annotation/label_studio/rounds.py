@@ -27,7 +27,8 @@ from corpus.validate import document_problems
 
 from .config import label_config
 from .convert import Task, document_result, pick_annotation, result_document, task_data, task_document, task_where, used_ids
-from .sync import LabelStudioError, Server, _content, _talking_to, check_predictions, connect, export_tasks, find_project
+from .sync import (LabelStudioError, Server, annotation_content, check_predictions, connect, export_tasks, find_project,
+                   talking_to)
 
 PASSES_DIR = ROOT / "annotation" / "passes"
 AGREEMENT_PATH = ROOT / "annotation" / "AGREEMENT.md"
@@ -109,7 +110,7 @@ def push_round(name: str, doc_ids, *, predictions=None, annotations_per_task: in
                                "documents (correct gold with `troopclaims ls push`)")
     model_version, predicted = check_predictions(predictions, docs)
     title = project or round_project(name)
-    with _talking_to(server, "pushing the round"):
+    with talking_to(server, "pushing the round"):
         ls = connect(server)
         project_id, _ = _ensure_project(ls, title, annotations_per_task)
         present = {(t.get("data") or {}).get("doc_id") for t in export_tasks(ls, project_id)}
@@ -198,7 +199,7 @@ def pull_round(name: str, *, passes_dir: Path = PASSES_DIR, seeds_dir: Path = SE
         check_output(agreement_file)
     texts = load_seeds(seeds_dir)
     title = project or round_project(name)
-    with _talking_to(server, "pulling the round"):
+    with talking_to(server, "pulling the round"):
         ls = connect(server)
         project_id = find_project(ls, title)
         if project_id is None:
@@ -288,7 +289,7 @@ def write_section(path: Path, name: str, section: str) -> None:
 def _same(docs: list[Document]) -> bool:
     """Every pass annotated the document identically (ids aside), with the same publication date."""
     first = docs[0]
-    return all(_content(d.spans, d.claims) == _content(first.spans, first.claims) and d.published == first.published
+    return all(annotation_content(d.spans, d.claims) == annotation_content(first.spans, first.claims) and d.published == first.published
                for d in docs[1:])
 
 
@@ -327,7 +328,7 @@ def push_adjudication(name: str, *, passes_dir: Path = PASSES_DIR, seeds_dir: Pa
     server = Server.from_env(url, api_key)
     texts = load_seeds(seeds_dir)
     agreed, disputed = round_plan(name, passes_dir, texts)
-    with _talking_to(server, "pushing the adjudication"):
+    with talking_to(server, "pushing the adjudication"):
         ls = connect(server)
         project_id, _ = _ensure_project(ls, adjudication_project(name), 1)
         present = {(t.get("data") or {}).get("doc_id") for t in export_tasks(ls, project_id)}
@@ -367,7 +368,7 @@ def pull_adjudication(name: str, *, passes_dir: Path = PASSES_DIR, seeds_dir: Pa
     settled: dict[str, Document] = dict(agreed)
     problems = []
     if disputed:
-        with _talking_to(server, "pulling the adjudication"):
+        with talking_to(server, "pulling the adjudication"):
             ls = connect(server)
             project_id = find_project(ls, adjudication_project(name))
             if project_id is None:

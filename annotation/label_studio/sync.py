@@ -79,7 +79,7 @@ class Server:
 
 
 @contextmanager
-def _talking_to(server: Server, action: str) -> Iterator[None]:
+def talking_to(server: Server, action: str) -> Iterator[None]:
     """Turn the SDK's and httpx's exceptions into one-line errors that name the server, never the key."""
     import httpx
     from label_studio_sdk.core.api_error import ApiError
@@ -120,7 +120,7 @@ def _summary(body) -> str:
 
 
 def connect(server: Server):
-    """An SDK client for ``server`` (requests happen lazily, inside ``_talking_to``)."""
+    """An SDK client for ``server`` (requests happen lazily, inside ``talking_to``)."""
     from label_studio_sdk import LabelStudio
 
     return LabelStudio(base_url=server.url, api_key=server.api_key, timeout=60, max_retries=1)
@@ -178,7 +178,7 @@ def check_predictions(predictions, docs: list[Document]) -> tuple[str | None, di
     return model_version, dict(predicted)
 
 
-def _content(spans, claims) -> tuple[Counter, Counter]:
+def annotation_content(spans, claims) -> tuple[Counter, Counter]:
     """What an annotator's work is, ids aside: span boundaries and labels, and claim structure and values."""
     key = {s.id: s.key for s in spans}
     return (Counter(key.values()), Counter((key.get(c.quantity), key.get(c.source), key.get(c.date),
@@ -198,7 +198,7 @@ def _compare(task: Task, doc: Document) -> str:
         regions = {r.get("id") for r in annotation.get("result") or [] if r.get("type") != "relation"}
         if all(SPAN_ID.fullmatch(r or "") for r in regions):
             return "same"
-    return "equivalent" if _content(spans, claims) == _content(doc.spans, doc.claims) else "differs"
+    return "equivalent" if annotation_content(spans, claims) == annotation_content(doc.spans, doc.claims) else "differs"
 
 
 @dataclass
@@ -265,7 +265,7 @@ def push(*, project: str = DEFAULT_PROJECT, predictions=None, overwrite: bool = 
     docs = list(read_gold(texts, gold_dir).values())
     has_gold = {d.id for d in docs if (gold_dir / f"{d.id}.jsonl").exists()}
     model_version, predicted = check_predictions(predictions, docs)
-    with _talking_to(server, "pushing"):
+    with talking_to(server, "pushing"):
         ls = connect(server)
         project_id = find_project(ls, project)
         existing: dict[str, Task] = {}
@@ -316,7 +316,7 @@ def pull(*, project: str = DEFAULT_PROJECT, gold_dir: Path = GOLD_DIR, seeds_dir
     server = Server.from_env(url, api_key)
     check_output(gold_dir, "folder")  # before talking to the server
     texts = load_seeds(seeds_dir)
-    with _talking_to(server, "pulling"):
+    with talking_to(server, "pulling"):
         ls = connect(server)
         project_id = find_project(ls, project)
         if project_id is None:
