@@ -318,6 +318,15 @@ def parse_iso(value: str) -> tuple[date, str]:
     return start, ("day" if d else "month" if mo else "year")
 
 
+def is_iso_date(value) -> bool:
+    """YYYY, YYYY-MM or YYYY-MM-DD naming a real calendar date (``parse_iso`` without the error)."""
+    try:
+        parse_iso(value)
+    except ValueError:
+        return False
+    return True
+
+
 def iso_matches(pred: str | None, gold: str | None) -> bool:
     """True when ``pred`` equals ``gold`` at the gold's precision (``2024-10-29`` matches ``2024-10``).
 

@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .errors import FormatError, TroopclaimsError
+from .io import jsonl_records, read_text
+from .normalize import is_iso_date
 from .paths import CHANGELOG_PATH, SEEDS_DIR
 from .seeds import MANIFEST, read_manifest
 
@@ -39,17 +41,6 @@ class Provenance:
     added_in: str  # the dataset version that first contains the document
 
 
-def is_iso_date(value: str) -> bool:
-    """YYYY, YYYY-MM or YYYY-MM-DD naming a real calendar date (the normalizer's own reading)."""
-    from .normalize import parse_iso
-
-    try:
-        parse_iso(value)
-    except ValueError:
-        return False
-    return True
-
-
 def read_provenance(seeds_dir: Path = SEEDS_DIR, *, strict: bool = True) -> dict[str, Provenance]:
     """Records by doc id; every manifest entry must have exactly one, with the manifest's sha256.
 
@@ -60,14 +51,7 @@ def read_provenance(seeds_dir: Path = SEEDS_DIR, *, strict: bool = True) -> dict
     if not path.exists():
         raise FormatError(f"{path}: provenance record is missing (one line per seed: {', '.join(KEYS)})")
     records: dict[str, Provenance] = {}
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{lineno}"
-        try:
-            raw = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise FormatError(f"{where}: not valid JSON ({exc.msg})") from None
+    for where, raw in jsonl_records(read_text(path, "the provenance record (JSONL)").splitlines(), str(path)):
         if not isinstance(raw, dict) or set(raw) != set(KEYS):
             raise FormatError(f"{where}: expected an object with exactly the keys {', '.join(KEYS)}")
         record = Provenance(**raw)
@@ -126,7 +110,7 @@ def add_article(path: Path, *, url: str, outlet: str, published: str, licence_no
     which ``load_seeds`` names and a rerun of the same command completes.
     ``added_in`` defaults to the next minor version (the release of a round).
     """
-    from .io import write_output as atomic_write
+    from .io import write_output
     from .io import read_bytes, open_input
     from .version import bumped, current_version
 
@@ -150,8 +134,8 @@ def add_article(path: Path, *, url: str, outlet: str, published: str, licence_no
     if text_path.exists() and text_path.read_bytes() != data:
         raise ArticleError(f"{text_path}: exists with other content; remove it or list it in {MANIFEST}")
     record = Provenance(doc_id, digest, url, outlet.strip(), published, licence_note.strip(), added_in)
-    atomic_write(text_path, data)
-    atomic_write(seeds_dir / PROVENANCE, render_provenance({**records, doc_id: record}))
+    write_output(text_path, data)
+    write_output(seeds_dir / PROVENANCE, render_provenance({**records, doc_id: record}))
     lines = [f"{sha}  {d}.txt\n" for d, sha in sorted({**manifest, doc_id: digest}.items())]
-    atomic_write(seeds_dir / MANIFEST, "".join(lines))
+    write_output(seeds_dir / MANIFEST, "".join(lines))
     return record

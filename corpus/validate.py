@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .normalize import parse_iso
+from .normalize import is_iso_date
 from .tokenize import Sentence, sentences
 from .types import Document, span_problems
 
@@ -87,7 +87,7 @@ def claim_problems(doc: Document) -> list[str]:
             problems.append(f"{where}: low {claim.low} > high {claim.high}")
         if type(claim.approximate) is not bool:
             problems.append(f"{where}: approximate must be true or false")
-        if claim.date_value is not None and not _iso_date(claim.date_value):
+        if claim.date_value is not None and not is_iso_date(claim.date_value):
             problems.append(f"{where}: date_value {claim.date_value!r} is not ISO 8601 (YYYY, YYYY-MM or YYYY-MM-DD)")
         if claim.date_value is not None and claim.date is None:
             problems.append(f"{where}: date_value without a date span")
@@ -130,12 +130,6 @@ def _value_problems(doc: Document, claim, by_id, where: str) -> list[str]:
     return problems
 
 
-def _iso_date(value: str) -> bool:
-    try:
-        parse_iso(value)
-    except ValueError:
-        return False
-    return True
 
 
 def document_problems(doc: Document) -> list[str]:
