@@ -22,7 +22,7 @@ from .seeds import load_seeds
 from .swap import commit, new_staging, recover, unfinished
 from .types import Document
 from .validate import document_problems
-from .version import Entry, _key, bumped, read_changelog, render_changelog
+from .version import Entry, bumped, read_changelog, render_changelog, version_key
 
 FILES = ("README.md", "CHANGELOG.md", "croissant.json")  # besides data/: what build writes into corpus/
 
@@ -106,7 +106,9 @@ def build(corpus_dir: Path = CORPUS_DIR, *, seeds_dir: Path = SEEDS_DIR, gold_di
             version = bumped(entries[0].version if entries else "0.0.0", bump)
             entries = [Entry(version, today or dt.date.today().isoformat(), fp, message.strip())] + entries
         top = entries[0]
-        if late := [f"{p.doc_id} ({p.added_in})" for p in provenance.values() if _key(p.added_in) > _key(top.version)]:
+        late = [f"{p.doc_id} ({p.added_in})" for p in provenance.values()
+                if version_key(p.added_in) > version_key(top.version)]
+        if late:
             raise TroopclaimsError(f"{seeds_dir / 'PROVENANCE.jsonl'}: recorded as added in a version after "
                                    f"{top.version}: {', '.join(late)}; release with --bump so the version matches")
         files = {p.relative_to(new).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()

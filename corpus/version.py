@@ -53,12 +53,12 @@ def read_changelog(path: Path = CHANGELOG_PATH) -> list[Entry]:
             raise FormatError(f"{path}:{e['line']}: entry {e['version']} has no 'Fingerprint: `sha256:...`' line")
     result = [Entry(e["version"], e["date"], e["fingerprint"], "\n".join(e["notes"]).strip()) for e in entries]
     for newer, older in zip(result, result[1:]):
-        if _key(newer.version) <= _key(older.version):
+        if version_key(newer.version) <= version_key(older.version):
             raise FormatError(f"{path}: version {newer.version} is listed above {older.version}; newest first")
     return result
 
 
-def _key(version: str) -> tuple[int, ...]:
+def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(p) for p in version.split("."))
 
 
@@ -68,7 +68,7 @@ def current_version(path: Path = CHANGELOG_PATH) -> str:
 
 
 def bumped(version: str, part: str) -> str:
-    major, minor, patch = _key(version)
+    major, minor, patch = version_key(version)
     if part == "major":
         return f"{major + 1}.0.0"
     if part == "minor":
