@@ -26,7 +26,7 @@ def read_passes(pass_a: Path, pass_b: Path, texts: dict[str, str] | None = None)
     annotator skipped is left out of the comparison (and listed by the round).
     """
     texts = load_seeds() if texts is None else texts
-    a, b = read_gold(texts, pass_a), read_gold(texts, pass_b)
+    a, b = read_gold(texts, pass_a, targets_required=False), read_gold(texts, pass_b, targets_required=False)
     both = [d for d in texts if (pass_a / f"{d}.jsonl").exists() and (pass_b / f"{d}.jsonl").exists()]
     return {d: a[d] for d in both}, {d: b[d] for d in both}
 
@@ -127,6 +127,41 @@ def claim_agreement(passes: Passes) -> tuple[int, int, Counter, list[str]]:
             for f in differ:
                 lines.append(f"{doc_id} claim {ca['quantity']!r} {f:<12} A: {_shown(ca[f])!r}  B: {_shown(cb[f])!r}")
     return total, same, fields, lines
+
+
+def target_agreement(passes: Passes) -> tuple[int, int, float | None, Counter]:
+    """(claims matched on their QUANTITY with a target in both passes, those with the same target,
+    Cohen's kappa, the differing (A, B) target pairs counted).
+
+    Passes made before targets existed have none: then (0, 0, None, {}).
+    """
+    a, b = passes
+    pairs = []
+    for doc_id in a:
+        va, vb = _claim_views(a[doc_id]), _claim_views(b[doc_id])
+        pairs += [(ca["target"], vb[key]["target"]) for key, ca in va.items()
+                  if key in vb and ca["target"] is not None and vb[key]["target"] is not None]
+    same = sum(x == y for x, y in pairs)
+    return len(pairs), same, _kappa(pairs), Counter(p for p in pairs if p[0] != p[1])
+
+
+def _kappa(pairs: list[tuple[str, str]]) -> float | None:
+    """Cohen's kappa: agreement beyond what the two passes' own target frequencies give by chance."""
+    if not pairs:
+        return None
+    n = len(pairs)
+    observed = sum(x == y for x, y in pairs) / n
+    ca, cb = Counter(x for x, _ in pairs), Counter(y for _, y in pairs)
+    expected = sum(ca[t] * cb[t] for t in ca) / n / n
+    return 1.0 if expected == 1 else (observed - expected) / (1 - expected)
+
+
+def format_target_agreement(n: int, same: int, kappa: float | None, differ: Counter) -> str:
+    if not n:
+        return "Targets: neither pass has claim targets on the same quantities"
+    pairs = ", ".join(f"{x} vs {y} {k}" for (x, y), k in sorted(differ.items())) or "none"
+    return (f"Targets: {same} of {n} matched claims agree ({same / n:.3f}; Cohen's kappa {kappa:.3f}); "
+            f"differing (A vs B): {pairs}")
 
 
 def format_claim_agreement(total: int, same: int, fields: Counter) -> str:

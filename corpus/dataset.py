@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import fields
 
 from .iob import spans_to_tags
-from .labels import LABELS, TAGS, TAG_IDS
+from .labels import LABELS, TAG_IDS, TAGS, TARGET_NAMES
 from .tokenize import sentences
 from .types import SPAN_FIELDS, Claim, Document, Span
 
@@ -50,6 +50,7 @@ FIELD_DESCRIPTIONS = {
         "claims/high": "normalized upper bound, null when open",
         "claims/approximate": "whether the quantity is approximate (`about`, `nearly`, `some`)",
         "claims/date_value": "ISO 8601 value of the date at the precision the text allows, null if none",
+        "claims/target": "what the number counts (a ClassLabel over the claim targets of the label contract)",
     },
 }
 
@@ -73,7 +74,8 @@ def features(config: str):
     if config == "documents":
         span = {f.name: ClassLabel(names=list(LABELS)) if f.name == "label" else Value(_VALUE_TYPES[f.type])
                 for f in sorted(fields(Span), key=lambda f: SPAN_FIELDS.index(f.name))}
-        claim = {f.name: Value(_VALUE_TYPES[f.type]) for f in fields(Claim)}
+        claim = {f.name: ClassLabel(names=list(TARGET_NAMES)) if f.name == "target" else Value(_VALUE_TYPES[f.type])
+                 for f in fields(Claim)}
         return Features({
             "doc_id": Value("string"),
             "text": Value("string"),

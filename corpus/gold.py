@@ -5,7 +5,10 @@ Line 1 is the document record; then one line per span, then one per claim::
   {"kind": "document", "doc_id": "000_...", "published": "2025-06", "published_note": "..."}
   {"kind": "span", "id": "T1", "start": 93, "end": 96, "label": "ATTRIBUTION", "text": "CNN"}
   {"kind": "claim", "id": "C1", "quantity": "T4", "source": "T3", "date": null,
-   "low": 25000, "high": 30000, "approximate": false, "date_value": null}
+   "low": 25000, "high": 30000, "approximate": false, "date_value": null, "target": "personnel_planned"}
+
+Every gold claim has a ``target``; annotation passes made before targets
+existed (annotation/passes/a-d) are read with ``targets_required=False``.
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from pathlib import Path
 
 from .errors import FormatError
 from .io import jsonl_records, write_output
+from .labels import TARGET_NAMES, target_problem
 from .paths import GOLD_DIR
 from .types import CLAIM_FIELDS, SPAN_FIELDS, Claim, Document, Span
 
@@ -36,8 +40,8 @@ def dumps(doc: Document) -> str:
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in document_records(doc))
 
 
-def _check_keys(record: dict, expected: set[str], where: str) -> None:
-    missing, extra = expected - record.keys(), record.keys() - expected
+def _check_keys(record: dict, expected: set[str], where: str, optional: set[str] = frozenset()) -> None:
+    missing, extra = expected - record.keys() - optional, record.keys() - expected
     if missing or extra:
         raise FormatError(f"{where}: expected keys {sorted(expected)}; "
                           f"missing {sorted(missing)}, unexpected {sorted(extra)}")
@@ -59,6 +63,7 @@ _TYPES = {  # field -> (check, what is allowed), for the messages
     "high": (lambda v: v is None or type(v) in (int, float), "a number or null"),
     "approximate": (lambda v: type(v) is bool, "true or false"),
     "date_value": (lambda v: v is None or isinstance(v, str), "a string (ISO 8601) or null"),
+    "target": (lambda v: target_problem(v, required=False) is None, f"one of {', '.join(TARGET_NAMES)}"),
 }
 
 
@@ -69,7 +74,7 @@ def _check_types(record: dict, where: str) -> None:
             raise FormatError(f"{where}: {key} must be {allowed}, got {json.dumps(value)}")
 
 
-def loads(content: str, text: str, source: str = "<gold>") -> Document:
+def loads(content: str, text: str, source: str = "<gold>", *, targets_required: bool = True) -> Document:
     """Parse one gold file; ``text`` is the seed text the offsets point into."""
     doc_record, spans, claims = None, [], []
     for where, record in jsonl_records(content.splitlines(), source):
@@ -85,8 +90,11 @@ def loads(content: str, text: str, source: str = "<gold>") -> Document:
             _check_types(record, where)
             spans.append(Span.from_json(record))
         elif kind == "claim":
-            _check_keys(record, CLAIM_KEYS, where)
+            _check_keys(record, CLAIM_KEYS, where, set() if targets_required else {"target"})
             _check_types(record, where)
+            problem = target_problem(record.get("target"), required=targets_required)
+            if problem:
+                raise FormatError(f"{where}: claim {record['id']}: {problem}")
             claims.append(Claim.from_json(record))
         else:
             raise FormatError(f"{where}: 'kind' must be document, span or claim, got {kind!r}")
@@ -96,7 +104,8 @@ def loads(content: str, text: str, source: str = "<gold>") -> Document:
                     doc_record["published"], doc_record["published_note"])
 
 
-def read_gold(texts: dict[str, str], gold_dir: Path = GOLD_DIR) -> dict[str, Document]:
+def read_gold(texts: dict[str, str], gold_dir: Path = GOLD_DIR, *, targets_required: bool = True
+              ) -> dict[str, Document]:
     """Every seed as a Document with its gold; a seed without a gold file has no spans."""
     from .io import read_text
 
@@ -107,7 +116,7 @@ def read_gold(texts: dict[str, str], gold_dir: Path = GOLD_DIR) -> dict[str, Doc
     for doc_id, text in texts.items():
         path = gold_dir / f"{doc_id}.jsonl"
         if path.exists():
-            doc = loads(read_text(path, "a gold file (JSONL)"), text, str(path))
+            doc = loads(read_text(path, "a gold file (JSONL)"), text, str(path), targets_required=targets_required)
             if doc.id != doc_id:
                 raise FormatError(f"{path}:1: doc_id {doc.id!r} does not match the file name")
             docs[doc_id] = doc

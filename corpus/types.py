@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 
-from .labels import LABELS
+from .labels import LABELS, TARGET_NAMES
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -56,7 +56,9 @@ class Claim:
     ``quantity``, ``source`` and ``date`` are span ids. ``low``/``high`` are
     the normalized bounds (None: unbounded on that side); ``date_value`` is an
     ISO 8601 date at the precision the text allows (``2024``, ``2024-10``,
-    ``2024-10-31``) or None when the text gives no anchor.
+    ``2024-10-31``) or None when the text gives no anchor. ``target`` is what
+    the number counts (``corpus.labels.TARGETS``); every gold claim has one,
+    a prediction may leave it None (then it is never right).
     """
 
     id: str
@@ -67,6 +69,7 @@ class Claim:
     high: float | None = None
     approximate: bool = False
     date_value: str | None = None
+    target: str | None = None
 
     def to_json(self) -> dict:
         """The JSON form: every field in order; whole-number bounds as integers (25000, not 25000.0)."""
@@ -77,12 +80,13 @@ class Claim:
         return cls(**{f: record[f] for f in CLAIM_FIELDS if f in record})
 
     def to_row(self) -> dict:
-        return {f: getattr(self, f) for f in CLAIM_FIELDS}
+        """The dataset row: the target as its ClassLabel id."""
+        return {**{f: getattr(self, f) for f in CLAIM_FIELDS}, "target": TARGET_NAMES.index(self.target)}
 
     @classmethod
     def from_row(cls, row: dict) -> Claim:
         """Parquet stores bounds as floats: whole numbers come back as integers."""
-        return cls.from_json({f: _number(row[f]) for f in CLAIM_FIELDS})
+        return cls.from_json({**{f: _number(row[f]) for f in CLAIM_FIELDS}, "target": TARGET_NAMES[row["target"]]})
 
     def values(self) -> dict:
         """What a claim says beyond its links: the normalized bounds and date."""

@@ -319,12 +319,14 @@ def _add_claims_parser(sub) -> None:
 
 def _cmd_agreement(args) -> int:
     from annotation.agreement import (agreement, claim_agreement, disagreements, format_agreement,
-                                      format_claim_agreement, read_passes)
+                                      format_claim_agreement, format_target_agreement, read_passes,
+                                      target_agreement)
 
     passes = read_passes(args.pass_a, args.pass_b)
     total, same, fields, claim_lines = claim_agreement(passes)
     print(format_agreement(*agreement(passes)))
     print("\n" + format_claim_agreement(total, same, fields))
+    print(format_target_agreement(*target_agreement(passes)))
     if args.list:
         print("\n" + "\n".join(disagreements(passes) + claim_lines))
     return 0
@@ -335,7 +337,8 @@ def _add_agreement_parser(sub) -> None:
                        description="Compare two folders of gold-format files (two independent annotation "
                                    "passes) with the project's span matching: exact-match and overlap F1 per "
                                    "label, and where they differ (boundary, label, only in one pass); then "
-                                   "how many claims are identical (same links and values) and which fields differ.")
+                                   "how many claims are identical (same links, values and target) and which fields differ, "
+                                   "and how often the two passes give a matched claim the same target.")
     p.add_argument("pass_a", type=Path, help="folder of the first pass (the reference)")
     p.add_argument("pass_b", type=Path, help="folder of the second pass")
     p.add_argument("--list", action="store_true", help="also list every span the passes do not share, in context, and every claim field that differs")

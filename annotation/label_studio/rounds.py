@@ -239,7 +239,7 @@ def read_round(name: str, passes_dir: Path, texts: dict[str, str]) -> dict[str, 
 def round_report(name: str, passes_dir: Path, texts: dict[str, str], skipped=()) -> tuple[str, list[str]]:
     """(Markdown section of the round's agreement, per pair of annotators; disagreement lines)."""
     from annotation.agreement import (agreement, claim_agreement, disagreements, format_agreement,
-                                      format_claim_agreement)
+                                      format_claim_agreement, format_target_agreement, target_agreement)
 
     passes = read_round(name, passes_dir, texts)
     parts = [f"### Round {name}", "",
@@ -258,7 +258,7 @@ def round_report(name: str, passes_dir: Path, texts: dict[str, str], skipped=())
         total, per_doc = agreement(both)
         n, same, fields, claim_lines = claim_agreement(both)
         parts += ["", f"{a} (A) vs {b} (B), {len(both[0])} document(s):", "", format_agreement(total, per_doc), "",
-                  format_claim_agreement(n, same, fields) + "."]
+                  format_claim_agreement(n, same, fields) + ".", "", format_target_agreement(*target_agreement(both)) + "."]
         lines += [f"{a} vs {b}: {line}" for line in disagreements(both) + claim_lines]
     if len(passes) < 2:
         parts += ["", f"Only {len(passes)} annotator(s) so far: no agreement to compute."]
