@@ -75,7 +75,8 @@ def _write_data(docs: list[Document], data_dir: Path) -> tuple[dict[str, list[di
 
 
 def build(corpus_dir: Path = CORPUS_DIR, *, seeds_dir: Path = SEEDS_DIR, gold_dir: Path = GOLD_DIR,
-          bump: str | None = None, message: str | None = None, today: str | None = None) -> BuildResult:
+          bump: str | None = None, message: str | None = None, today: str | None = None,
+          pre: bool = False) -> BuildResult:
     """Build the dataset into ``corpus_dir``.
 
     Nothing is written unless the whole build succeeds, and the new release
@@ -103,7 +104,7 @@ def build(corpus_dir: Path = CORPUS_DIR, *, seeds_dir: Path = SEEDS_DIR, gold_di
                 raise TroopclaimsError("--bump needs --message: the changelog says what changed")
             if not changed:
                 raise TroopclaimsError(f"nothing to release: the data is identical to {entries[0].version}")
-            version = bumped(entries[0].version if entries else "0.0.0", bump)
+            version = bumped(entries[0].version if entries else "0.0.0", bump, pre)
             entries = [Entry(version, today or dt.date.today().isoformat(), fp, message.strip())] + entries
         top = entries[0]
         late = [f"{p.doc_id} ({p.added_in})" for p in provenance.values()

@@ -11,7 +11,7 @@ import yaml
 
 from . import datasheet as ds
 from .dataset import CONFIG_DESCRIPTIONS, CONFIGS, FIELD_DESCRIPTIONS, SPLIT, features
-from .labels import LABELS, TAGS
+from .labels import LABELS, TAGS, TARGETS
 from .provenance import Provenance
 from .types import Document
 
@@ -104,6 +104,8 @@ def render_card(docs: list[Document], rows: dict[str, list[dict]], nbytes: dict[
     """The dataset card (Hub template): a template filled from the data, the features and corpus/datasheet.py."""
     document_table, totals = _document_table(docs, rows)
     label_rows = [[f"`{label}`", totals[label], DESCRIPTIONS[label]] for label in LABELS]
+    targets = Counter(c.target for d in docs for c in d.claims)
+    target_rows = [[f"`{name}`", targets[name], definition] for name, definition in TARGETS.items()]
     front = yaml.safe_dump(_metadata(rows, nbytes, version), sort_keys=False, allow_unicode=True, width=100)
     counts = stats(docs, rows)
     return f"""---
@@ -161,8 +163,11 @@ also given as IOB2 tags over tokens. Tag set (`ner_tags` ClassLabel ids 0-{len(T
 Every QUANTITY is the head of one **claim**, which links it to at most one
 ATTRIBUTION (its source) and one DATE, and carries normalized values: `low`
 and `high` (null for an open side), `approximate`, and an ISO 8601
-`date_value` at the precision the text allows. The label contract is the
+`date_value` at the precision the text allows, and a `target`: what the
+number counts (`claims/target` ClassLabel ids 0-{len(TARGETS) - 1}). The label contract is the
 project's `annotation/LABELS.md`; `annotation/GUIDELINES.md` applies it to these texts.
+
+{_table(["target", "claims", "what the number counts"], target_rows)}
 
 {document_table}
 

@@ -11,7 +11,7 @@ import json
 
 from . import datasheet as ds
 from .dataset import CONFIG_DESCRIPTIONS, CONFIGS, FIELD_DESCRIPTIONS, SPLIT, features
-from .labels import LABELS, TAGS
+from .labels import LABELS, TAGS, TARGET_NAMES
 
 CONTEXT = {
     "@language": "en",
@@ -57,7 +57,8 @@ CONTEXT = {
 _DATA_TYPES = {"string": "sc:Text", "int32": "cr:Int32", "int64": "cr:Int64", "float64": "cr:Float64",
                "bool": "sc:Boolean"}
 # ClassLabel fields -> the enumeration record set holding their names
-_ENUMS = {("sentences", "ner_tags"): ("ner_tags", TAGS), ("documents", "spans/label"): ("span_labels", LABELS)}
+_ENUMS = {("sentences", "ner_tags"): ("ner_tags", TAGS), ("documents", "spans/label"): ("span_labels", LABELS),
+          ("documents", "claims/target"): ("claim_targets", TARGET_NAMES)}
 
 
 def _leaf(config: str, path: str, feature, file_id: str, column: str, json_path: str | None,
@@ -113,6 +114,7 @@ def render_croissant(files: dict[str, str], version: str, fp: str, date: str, st
     record_sets = [
         _enum("ner_tags", TAGS, "The IOB2 tags of `sentences/ner_tags`: id -> tag."),
         _enum("span_labels", LABELS, "The labels of `documents/spans/label`: id -> label."),
+        _enum("claim_targets", TARGET_NAMES, "What a claim counts, `documents/claims/target`: id -> target."),
     ]
     for config in CONFIGS:
         paths = sorted(p for p in files if p.startswith(f"data/{config}/"))

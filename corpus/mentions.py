@@ -2,7 +2,7 @@
 
 A document's answer is ``{"mentions": [{"text", "label", "context"?,
 "occurrence"?}], "claims": [{"quantity": TEXT, "source": TEXT|null, "date":
-TEXT|null, "low"?, "high"?, "approximate"?, "date_value"?}]}``. Checking
+TEXT|null, "low"?, "high"?, "approximate"?, "date_value"?, "target"?}]}``. Checking
 here, aligning in corpus/align.py, reading files in eval/mentions.py.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
 from .errors import PredictionError
-from .labels import LABELS
+from .labels import LABELS, target_problem
 from .normalize import parse_iso
 
 
@@ -36,6 +36,7 @@ class TextClaim:
     high: float | None = None
     approximate: bool = False
     date_value: str | None = None
+    target: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +109,13 @@ def parse_text_claim(item, at: str) -> TextClaim:
             parse_iso(date_value)
         except ValueError as exc:
             raise PredictionError(f"{at}: 'date_value' {exc}") from None
-    return TextClaim(quantity, source, date, item.get("low"), item.get("high"), approximate, date_value)
+    target = item.get("target")
+    if isinstance(target, str) and not target.strip():
+        target = None
+    problem = target_problem(target, required=False)
+    if problem:
+        raise PredictionError(f"{at}: {problem}")
+    return TextClaim(quantity, source, date, item.get("low"), item.get("high"), approximate, date_value, target)
 
 
 def parse_answer(answer, doc_id: str, at: str) -> MentionDocument:

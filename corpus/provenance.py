@@ -20,10 +20,11 @@ from .io import jsonl_records, read_text
 from .normalize import is_iso_date
 from .paths import CHANGELOG_PATH, SEEDS_DIR
 from .seeds import MANIFEST, read_manifest
+from .version import VERSION
 
 PROVENANCE = "PROVENANCE.jsonl"
 KEYS = ("doc_id", "sha256", "url", "outlet", "published", "licence_note", "added_in")
-_VERSION = re.compile(r"\d+\.\d+\.\d+")
+
 
 
 class ArticleError(TroopclaimsError):
@@ -95,8 +96,8 @@ def _check_fields(url: str, outlet: str, published: str, licence_note: str, adde
                            "YYYY-MM-DD, as precise as known (2024, 2024-11, 2024-11-18)")
     if not (licence_note or "").strip():
         raise ArticleError("--licence-note is empty: say under what terms the text is used")
-    if not _VERSION.fullmatch(added_in or ""):
-        raise ArticleError(f"--added-in {added_in!r}: expected a version MAJOR.MINOR.PATCH")
+    if not VERSION.fullmatch(added_in or ""):
+        raise ArticleError(f"--added-in {added_in!r}: expected a version MAJOR.MINOR.PATCH or MAJOR.MINOR.PATCH-rc.N")
 
 
 def add_article(path: Path, *, url: str, outlet: str, published: str, licence_note: str,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from .labels import target_problem
 from .normalize import is_iso_date
 from .tokenize import Sentence, sentences
 from .types import Document, span_problems
@@ -91,6 +92,8 @@ def claim_problems(doc: Document) -> list[str]:
             problems.append(f"{where}: date_value {claim.date_value!r} is not ISO 8601 (YYYY, YYYY-MM or YYYY-MM-DD)")
         if claim.date_value is not None and claim.date is None:
             problems.append(f"{where}: date_value without a date span")
+        if target_problem(claim.target):
+            problems.append(f"{where}: {target_problem(claim.target)}")
         problems += _value_problems(doc, claim, by_id, where)
     if doc.claims:
         for span in doc.spans:

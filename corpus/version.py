@@ -17,9 +17,12 @@ HEADER = """# Changelog
 Every released version of the troopclaims dataset, newest first. The top entry
 is the current version; its fingerprint is the sha256 over the rows and schema
 of the data files (`corpus/fingerprint.py`), whatever Parquet writer made them.
-`troopclaims build --bump {patch,minor,major} --message TEXT` adds an entry.
+`troopclaims build --bump {patch,minor,major} --message TEXT` adds an entry;
+with `--pre`, a release candidate (`2.0.0-rc.1`) that is not published.
 """
-_ENTRY = re.compile(r"^## (\d+)\.(\d+)\.(\d+) - (\d{4}-\d{2}-\d{2})$")
+# A version: MAJOR.MINOR.PATCH, or a release candidate of it (semver's pre-release form, "-rc.N").
+VERSION = re.compile(r"(\d+)\.(\d+)\.(\d+)(?:-rc\.([1-9]\d*))?")
+_ENTRY = re.compile(r"^## (" + VERSION.pattern + r") - (\d{4}-\d{2}-\d{2})$")
 _FP = re.compile(r"^Fingerprint: `(sha256:[0-9a-f]{64})`$")
 
 
@@ -39,7 +42,7 @@ def read_changelog(path: Path = CHANGELOG_PATH) -> list[Entry]:
     for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         m = _ENTRY.match(line)
         if m:
-            current = {"version": ".".join(m.group(1, 2, 3)), "date": m[4], "fingerprint": None,
+            current = {"version": m[1], "date": m[6], "fingerprint": None,
                        "notes": [], "line": lineno}
             entries.append(current)
         elif current is not None:
@@ -59,7 +62,12 @@ def read_changelog(path: Path = CHANGELOG_PATH) -> list[Entry]:
 
 
 def version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in version.split("."))
+    """Order of versions: a release candidate comes before its release (2.0.0-rc.2 < 2.0.0)."""
+    m = VERSION.fullmatch(version)
+    if m is None:
+        raise ValueError(f"version {version!r} is not MAJOR.MINOR.PATCH or MAJOR.MINOR.PATCH-rc.N")
+    major, minor, patch, rc = m.groups()
+    return (int(major), int(minor), int(patch), 0 if rc else 1, int(rc or 0))
 
 
 def current_version(path: Path = CHANGELOG_PATH) -> str:
@@ -67,15 +75,16 @@ def current_version(path: Path = CHANGELOG_PATH) -> str:
     return entries[0].version if entries else "0.0.0"
 
 
-def bumped(version: str, part: str) -> str:
-    major, minor, patch = version_key(version)
-    if part == "major":
-        return f"{major + 1}.0.0"
-    if part == "minor":
-        return f"{major}.{minor + 1}.0"
-    if part == "patch":
-        return f"{major}.{minor}.{patch + 1}"
-    raise ValueError(f"bump must be major, minor or patch, got {part!r}")
+def bumped(version: str, part: str, pre: bool = False) -> str:
+    """The next version. From a release candidate, ``pre`` gives the next candidate and otherwise its
+    release, whatever ``part`` (the part was chosen when the first candidate was made)."""
+    if part not in ("major", "minor", "patch"):
+        raise ValueError(f"bump must be major, minor or patch, got {part!r}")
+    major, minor, patch, final, rc = version_key(version)
+    if not final:
+        return f"{major}.{minor}.{patch}-rc.{rc + 1}" if pre else f"{major}.{minor}.{patch}"
+    release = {"major": f"{major + 1}.0.0", "minor": f"{major}.{minor + 1}.0", "patch": f"{major}.{minor}.{patch + 1}"}
+    return release[part] + ("-rc.1" if pre else "")
 
 
 def render_changelog(entries: list[Entry]) -> str:

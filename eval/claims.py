@@ -9,8 +9,10 @@ in text order. Matched claims are then scored on:
 - ``value_accuracy``: ``[low, high]`` equal to the gold's (relaxed: the two
   intervals overlap; None is an open side);
 - ``date_value_accuracy``: the ISO date equals the gold's at the gold's
-  precision (``corpus.normalize.iso_matches``).
-``full_f1`` counts a claim as found only when all four are right. A predicted
+  precision (``corpus.normalize.iso_matches``);
+- ``target_accuracy``: the same target (what the number counts); a claim
+  predicted without one is wrong.
+``full_f1`` counts a claim as found only when all five are right. A predicted
 claim whose quantity string is not in the text counts as predicted and never
 matches; a source or date string not in the text is a wrong link.
 """
@@ -54,7 +56,7 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> dict:
 class _Tally:
     def __init__(self):
         self.gold = self.predicted = self.matched = self.full = 0
-        self.source = self.date = self.value = self.date_value = 0
+        self.source = self.date = self.value = self.date_value = self.target = 0
 
     def add(self, other: _Tally) -> None:
         for k, v in vars(other).items():
@@ -68,6 +70,7 @@ class _Tally:
                 "date_accuracy": self.date / m if self.matched else 0.0,
                 "value_accuracy": self.value / m if self.matched else 0.0,
                 "date_value_accuracy": self.date_value / m if self.matched else 0.0,
+                "target_accuracy": self.target / m if self.matched else 0.0,
                 "gold": self.gold, "predicted": self.predicted, "matched": self.matched, "full": self.full}
 
 
@@ -92,11 +95,13 @@ def _score_document(gold: Document, pred: Document, relaxed: bool) -> _Tally:
             _same(g_spans.get(gc.date), _ref(p_spans, pc.date), relaxed),
             _interval_ok(gc, pc, relaxed),
             iso_matches(pc.date_value, gc.date_value),
+            pc.target == gc.target,
         )
         t.source += checks[0]
         t.date += checks[1]
         t.value += checks[2]
         t.date_value += checks[3]
+        t.target += checks[4]
         t.full += all(checks)
     return t
 
@@ -127,6 +132,7 @@ def claim_rows(doc: Document) -> list[dict]:
     for c in sorted(doc.claims, key=lambda c: spans[c.quantity].start if c.quantity in spans else len(doc.text)):
         rows.append({"claim": c.id, "quantity": shown(c.quantity), "range": _range(c),
                      "source": shown(c.source), "date": shown(c.date), "date_value": c.date_value or "",
+                     "target": c.target or "",
                      "offset": spans[c.quantity].start if c.quantity in spans else None})
     return rows
 
@@ -150,8 +156,8 @@ def _range(c: Claim) -> str:
 
 def format_claims(doc: Document) -> str:
     rows = claim_rows(doc)
-    head = ("quantity", "range", "source", "date", "ISO date")
-    keys = ("quantity", "range", "source", "date", "date_value")
+    head = ("quantity", "range", "target", "source", "date", "ISO date")
+    keys = ("quantity", "range", "target", "source", "date", "date_value")
     widths = [max([len(h)] + [len(r[k]) for r in rows]) for h, k in zip(head, keys)]
     lines = [f"{doc.id} (published {doc.published or 'unknown'}): {len(rows)} claims", "",
              "  ".join(h.ljust(w) for h, w in zip(head, widths)).rstrip(),

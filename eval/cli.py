@@ -21,7 +21,9 @@ def _cmd_build(args) -> int:
         result = check()
         print(f"corpus/ is up to date: version {result.version}, {result.fingerprint}")
         return 0
-    result = build(bump=args.bump, message=args.message)
+    if args.pre and not args.bump:
+        raise UsageError("--pre needs --bump: a release candidate is a new version")
+    result = build(bump=args.bump, message=args.message, pre=args.pre)
     print(f"built corpus/ version {result.version} ({result.fingerprint}): {result.documents} documents, "
           f"{result.sentences} sentences, {result.spans} spans, {result.claims} claims")
     return 0
@@ -35,6 +37,9 @@ def _add_build_parser(sub) -> None:
     p.add_argument("--bump", choices=("patch", "minor", "major"),
                    help="release the changed data as a new version (adds a changelog entry)")
     p.add_argument("--message", "-m", help="the changelog entry for --bump: what changed")
+    p.add_argument("--pre", action="store_true",
+                   help="with --bump: a release candidate (1.0.0 -> 2.0.0-rc.1 with --bump major; from a "
+                        "candidate, the next candidate), not published; --bump without --pre then releases it")
     p.add_argument("--check", action="store_true",
                    help="write nothing; fail if corpus/ differs from a fresh build or the data changed "
                         "without a version bump")

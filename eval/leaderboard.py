@@ -154,13 +154,13 @@ def rank(records: list[Result | dict], *, samples: int, seed: int, unit: str) ->
 
 
 CLAIM_COLUMNS = (("claim F1", "f1"), ("full claim F1", "full_f1"), ("source acc.", "source_accuracy"),
-                 ("date acc.", "date_accuracy"), ("value acc.", "value_accuracy"))
+                 ("date acc.", "date_accuracy"), ("value acc.", "value_accuracy"), ("target acc.", "target_accuracy"))
 
 
 def _claim_cells(record: Result) -> list[str]:
     """Claim-level columns (exact variant): F1 of matched quantities, of complete claims, and link/value accuracy."""
     summary = record.claims
-    return [f"{summary[key]:.3f}" if summary else "n/a" for _, key in CLAIM_COLUMNS]
+    return [f"{summary[key]:.3f}" if summary and key in summary else "n/a" for _, key in CLAIM_COLUMNS]
 
 
 def render_markdown(rows: list[Row], version: str, fp: str, unit: str, samples: int, seed: int) -> str:
@@ -169,7 +169,8 @@ def render_markdown(rows: list[Row], version: str, fp: str, unit: str, samples: 
     lines = [f"troopclaims {version} (`{fp[:19]}...`), seqeval strict IOB2. Intervals: {samples} bootstrap "
              f"resamples of {unit} (seed {seed}); p: paired bootstrap, share of resamples where the system "
              "is at least as good as the best. Claim columns: claims whose quantity matches exactly (F1), "
-             "claims right in source, date and values too (full F1), and link/value accuracy on matched claims.",
+             "claims right in source, date, values and target too (full F1), and link/value/target accuracy on "
+             "matched claims.",
              "",
              "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for i, r in enumerate(rows, 1):

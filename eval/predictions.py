@@ -12,7 +12,7 @@ from dataclasses import field as _field
 
 from corpus.errors import FormatError, PredictionError
 from corpus.io import Lines, jsonl_records
-from corpus.labels import LABELS
+from corpus.labels import LABELS, target_problem
 from corpus.types import CLAIM_FIELDS, CLAIM_LINKS, SPAN_FIELDS, Claim, Document, Span, make_span, span_problems
 
 
@@ -80,6 +80,9 @@ def parse_claims(raw, spans: list[Span], where: str, unaligned=()) -> list[Claim
             v = item.get(field)
             if not (isinstance(v, str) or (v is None and field != "quantity")):
                 raise PredictionError(f"{at}: {field} must be {allowed}, got {json.dumps(v, default=repr)}")
+        problem = target_problem(item.get("target"), required=False)
+        if problem:
+            raise PredictionError(f"{at}: {problem}")
         if type(item.get("approximate", False)) is not bool:
             raise PredictionError(f"{at}: approximate must be true or false, got {json.dumps(item['approximate'])}")
         for field, label in CLAIM_LINKS.items():

@@ -36,7 +36,8 @@ def format_record(record: Result | dict) -> str:
                       f"full f1 {c['full_f1']:.3f}"]
         if c["matched"]:
             lines.append(f"on matched claims: source {c['source_accuracy']:.3f}, date {c['date_accuracy']:.3f}, "
-                         f"value {c['value_accuracy']:.3f}, ISO date {c['date_value_accuracy']:.3f}")
+                         f"value {c['value_accuracy']:.3f}, ISO date {c['date_value_accuracy']:.3f}, "
+                         f"target {c.get('target_accuracy', 0.0):.3f}")
     m = record.mentions
     if m is not None:
         lines += ["", f"mention strings: {m['normalized']} found only after normalization, {m['duplicates']} "

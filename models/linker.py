@@ -18,6 +18,7 @@ Rules (LABELS.md, "Claims": link only what the same sentence connects):
   takes the value of the closest earlier DATE in the document that has one.
 - ``low``/``high``/``approximate`` come from ``normalize_quantity``; all
   None/False when the text cannot be read.
+- ``target``: ``models.targets.assign_target`` on the quantity's sentence.
 Not done: links across sentences through an explicit reference ("his
 visit" -> an earlier date), which the gold may make.
 """
@@ -29,6 +30,7 @@ from bisect import bisect_right
 from corpus.normalize import normalize_date, normalize_quantity, resolve_anaphoric_date
 from corpus.types import Claim, Document, Span
 
+from .targets import assign_target
 from .words import LINKING_VERBS
 
 _VERBS = "|".join(sorted(LINKING_VERBS, key=lambda v: (-len(v), v)))
@@ -96,5 +98,5 @@ def link_claims(doc: Document) -> list[Claim]:
         claims.append(Claim(
             f"C{len(claims) + 1}", q.id, source.id if source else None, when.id if when else None,
             value.low if value else None, value.high if value else None, value.approximate if value else False,
-            date_values[when] if when else None))
+            date_values[when] if when else None, assign_target(doc.text, q.start, q.end, sents[i].start, sents[i].end)))
     return claims

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from corpus.errors import FormatError, PredictionError, TroopclaimsError
 from corpus.io import write_output
-from corpus.labels import LABELS
+from corpus.labels import LABELS, TARGET_NAMES, TARGETS
 from corpus.mentions import MentionDocument, parse_answer
 from corpus.types import Document
 
@@ -54,10 +54,10 @@ ANSWER_SCHEMA = {
                            "context": _NULLABLE_STR}}},
         "claims": {"type": "array", "items": {
             "type": "object", "additionalProperties": False,
-            "required": ["quantity", "source", "date", "low", "high", "approximate", "date_value"],
+            "required": ["quantity", "source", "date", "low", "high", "approximate", "date_value", "target"],
             "properties": {"quantity": {"type": "string"}, "source": _NULLABLE_STR, "date": _NULLABLE_STR,
                            "low": _NULLABLE_NUM, "high": _NULLABLE_NUM, "approximate": {"type": "boolean"},
-                           "date_value": _NULLABLE_STR}}},
+                           "date_value": _NULLABLE_STR, "target": {"type": "string", "enum": list(TARGET_NAMES)}}}},
     },
 }
 
@@ -68,6 +68,12 @@ class LLMError(TroopclaimsError):
 
 class _Unreadable(Exception):
     """A reply that is not a chat completion: one document's problem, never cached."""
+
+
+def render_prompt() -> str:
+    """The prompt file with the target vocabulary filled in from the contract's one list (corpus.labels)."""
+    targets = "\n".join(f"  - {name}: {definition}" for name, definition in TARGETS.items())
+    return PROMPT_PATH.read_text(encoding="utf-8").replace("{TARGETS}", targets)
 
 
 def _text(content) -> str | None:
@@ -164,7 +170,7 @@ class LLMExtractor:
         self.request_timeout = request_timeout or DEFAULT_REQUEST_TIMEOUT
         if self.concurrency < 1 or self.max_retries < 0 or not self.request_timeout > 0:
             raise LLMError("llm.v1: --concurrency must be >= 1, --max-retries >= 0, --request-timeout > 0")
-        self.prompt = PROMPT_PATH.read_text(encoding="utf-8")
+        self.prompt = render_prompt()
         self.few_shot_path = Path(few_shot) if few_shot else None
         self.examples = read_few_shot(self.few_shot_path) if self.few_shot_path else []
         self.cache_dir = None if no_cache else Path(cache_dir) if cache_dir else default_cache_dir()

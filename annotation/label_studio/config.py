@@ -8,7 +8,8 @@ Layout: the claim fields sit in a column beside the text that stays in
 view while the text scrolls, so the selected region and its claim are seen
 together. ``low`` and ``high`` are Number controls (typed; decimals kept
 with step "any"); the claim id and the ISO date value are short text
-fields that pull checks. Each field has a heading in the column: Label
+fields that pull checks; the target is a named single choice, its definition
+shown on hover. Each field has a heading in the column: Label
 Studio 1.23's Info panel lists per-region results by type ("Text:") and
 leaves numbers out, so the column is where the values are read. Hotkeys are letters no value contains (q, w, d, x;
 digits, ``e``, ``-`` and ``C`` are typed into fields) and chords.
@@ -18,7 +19,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from corpus.labels import LABELS
+from corpus.labels import LABELS, TARGETS
 
 CONFIG_PATH = Path(__file__).with_name("config.xml")
 
@@ -38,7 +39,8 @@ NUMBER_FIELDS = {  # a cleared Number is stored as 0, so 0 on one side means "no
 }
 VALUE_FIELDS = ("claim_id", "low", "high", "date_value")  # every per-region value, in claim order
 APPROXIMATE = "approximate"  # the Choices control and its single choice
-CLAIM_CONTROLS = (*VALUE_FIELDS, APPROXIMATE)
+TARGET = "target"  # the Choices control of what the claim counts: one of corpus.labels.TARGETS
+CLAIM_CONTROLS = (*VALUE_FIELDS, APPROXIMATE, TARGET)
 HOTKEYS = {"QUANTITY": "q", "ATTRIBUTION": "w", "DATE": "d", APPROXIMATE: "x",
            # A Number's hotkey adds 1 to it; without one, Label Studio binds the bare digits 1, 2 (seen in the
            # browser: typing "1" outside a field raised low by one), so give each a chord no value contains.
@@ -89,6 +91,11 @@ def label_config(labels: tuple[str, ...] = LABELS) -> str:
     approx = _el(claim, "Choices", name=APPROXIMATE, toName=TEXT, perRegion="true",
                  whenLabelValue="QUANTITY", choice="multiple", showInline="true")
     _el(approx, "Choice", value=APPROXIMATE, hotkey=HOTKEYS[APPROXIMATE])
+    _el(claim, "Header", value="target: what the number counts (annotation/LABELS.md)", size="6")
+    target = _el(claim, "Choices", name=TARGET, toName=TEXT, perRegion="true", whenLabelValue="QUANTITY",
+                 choice="single-radio", required="false")
+    for name, definition in TARGETS.items():
+        _el(target, "Choice", value=name, hint=definition)
     ET.indent(root, space="  ")
     return ET.tostring(root, encoding="unicode") + "\n"
 

@@ -2,7 +2,7 @@
 
 One task per document. A span is a region of the ``label`` control whose
 region id is the span id. A claim sits on its QUANTITY region: per-region
-values (claim_id, low, high, date_value, approximate) plus relations from
+values (claim_id, low, high, date_value, approximate, target) plus relations from
 that region to its source (ATTRIBUTION) and date (DATE).
 
 Reading an export back (``from_tasks``):
@@ -35,9 +35,11 @@ from datetime import datetime, timezone
 from typing import Literal, TypedDict, Union
 
 from corpus.errors import FormatError, ProblemsError
+from corpus.labels import target_problem
 from corpus.types import Claim, Document, Span, span_problems
 
-from .config import APPROXIMATE, CLAIM_CONTROLS, LABEL, NUMBER_FIELDS, RELATION_BY_LABEL, TEXT, VALUE_FIELDS
+from .config import (APPROXIMATE, CLAIM_CONTROLS, LABEL, NUMBER_FIELDS, RELATION_BY_LABEL, TARGET, TEXT,
+                     VALUE_FIELDS)
 
 SPAN_ID = re.compile(r"T(\d+)")
 CLAIM_ID = re.compile(r"C(\d+)")
@@ -160,6 +162,11 @@ def document_result(doc: Document) -> list[Result]:
         if claim.approximate:
             result.append(_region(claim.quantity, q, APPROXIMATE, "choices",
                                   {"text": q.text, "choices": [APPROXIMATE]}))
+        if claim.target is not None:
+            problem = target_problem(claim.target)
+            if problem:
+                raise FormatError(f"{where}: {problem}")
+            result.append(_region(claim.quantity, q, TARGET, "choices", {"text": q.text, "choices": [claim.target]}))
         for ref, label in ((claim.source, "ATTRIBUTION"), (claim.date, "DATE")):
             if ref is None:
                 continue
@@ -403,17 +410,24 @@ def _claims(values, links, checked, ids: dict[str, str], text: str, where: str,
         choices = (items[APPROXIMATE][1].get("value") or {}).get("choices") if APPROXIMATE in items else []
         if not isinstance(choices, list) or any(c != APPROXIMATE for c in choices):
             raise FormatError(f"{at} {APPROXIMATE}: unexpected choices {choices!r}")
+        target = (items[TARGET][1].get("value") or {}).get("choices") if TARGET in items else None
+        if target is not None:
+            problem = (target_problem(target[0]) if isinstance(target, list) and len(target) == 1
+                       else f"target must be one choice, got {target!r}")
+            if problem:
+                raise FormatError(f"{at} {TARGET}: {problem}")
+            target = target[0]
         if got.get("low") == 0 and got.get("high") != 0:  # a cleared Number field is stored as 0: no bound
             got["low"] = None
         if got.get("high") == 0 and got.get("low") != 0:
             got["high"] = None
-        if any(v is not None for v in got.values()) or choices or link:
+        if any(v is not None for v in got.values()) or choices or target or link:
             position = min([i for i, _ in items.values()] + [i for i, _ in link.values()])
-            found.append((position, rid, at, got, bool(choices), link))
+            found.append((position, rid, at, got, bool(choices), target, link))
     found.sort(key=lambda f: f[0])
-    fresh = _fresh({got["claim_id"] for *_, got, _, _ in found if got.get("claim_id")} | reserved, CLAIM_ID, "C")
+    fresh = _fresh({got["claim_id"] for _, _, _, got, *_ in found if got.get("claim_id")} | reserved, CLAIM_ID, "C")
     claims, seen = [], {}
-    for _, rid, at, got, approximate, link in found:
+    for _, rid, at, got, approximate, target, link in found:
         cid = got.get("claim_id") or next(fresh)
         if cid in seen:
             raise FormatError(f"{at}: claim id {cid!r} is also on region {seen[cid]}")
@@ -425,7 +439,8 @@ def _claims(values, links, checked, ids: dict[str, str], text: str, where: str,
             low=got.get("low"),
             high=got.get("high"),
             approximate=approximate,
-            date_value=got.get("date_value")))
+            date_value=got.get("date_value"),
+            target=target))
     return tuple(claims)
 
 
