@@ -14,6 +14,7 @@ from .dataset import CONFIG_DESCRIPTIONS, CONFIGS, FIELD_DESCRIPTIONS, SPLIT, fe
 from .labels import LABELS, TAGS, TARGETS
 from .provenance import Provenance
 from .types import Document
+from .version import is_release
 
 DESCRIPTIONS = {
     "QUANTITY": "a numeric expression saying how many or how much, with its approximator or bound "
@@ -42,7 +43,8 @@ def _metadata(rows: dict[str, list[dict]], nbytes: dict[str, int], version: str)
         "tags": ["information-extraction", "claims", "attribution", "quantities", "news", "croissant"],
         "configs": [
             {"config_name": c, "data_files": [{"split": SPLIT, "path": f"data/{c}/{SPLIT}-*.parquet"}],
-             "version": version, **({"default": True} if c == "sentences" else {})}
+             **({"version": version} if is_release(version) else {}),
+             **({"default": True} if c == "sentences" else {})}
             for c in CONFIGS
         ],
         "dataset_info": [

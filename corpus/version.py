@@ -70,6 +70,13 @@ def version_key(version: str) -> tuple[int, ...]:
     return (int(major), int(minor), int(patch), 0 if rc else 1, int(rc or 0))
 
 
+def is_release(version: str) -> bool:
+    """A published version (MAJOR.MINOR.PATCH), not a release candidate. Only these go into the
+    dataset's own metadata: `datasets` accepts no pre-release version there (a candidate loads as 0.0.0,
+    its default)."""
+    return version_key(version)[3] == 1
+
+
 def current_version(path: Path = CHANGELOG_PATH) -> str:
     entries = read_changelog(path)
     return entries[0].version if entries else "0.0.0"

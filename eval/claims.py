@@ -74,21 +74,32 @@ class _Tally:
                 "gold": self.gold, "predicted": self.predicted, "matched": self.matched, "full": self.full}
 
 
-def _score_document(gold: Document, pred: Document, relaxed: bool) -> _Tally:
-    t = _Tally()
+def pair_claims(gold: Document, pred: Document, relaxed: bool = False) -> list[tuple[Claim | None, Claim | None]]:
+    """Gold and predicted claims paired one-to-one on their QUANTITY spans, in text order: (gold, pred)
+    for a match, (gold, None) for a missed claim, (None, pred) for an invented one."""
     g_spans, p_spans = gold.span_by_id(), pred.span_by_id()
     g_claims = sorted(gold.claims, key=lambda c: g_spans[c.quantity].start)
-    t.gold, t.predicted = len(g_claims), len(pred.claims)
     p_claims = sorted((c for c in pred.claims if c.quantity in p_spans), key=lambda c: p_spans[c.quantity].start)
-    used = set()
+    used, pairs = {}, []
     for pc in p_claims:
         pq = p_spans[pc.quantity]
         match = next((i for i, gc in enumerate(g_claims)
                       if i not in used and _same(g_spans[gc.quantity], pq, relaxed)), None)
         if match is None:
+            pairs.append((None, pc))
+        else:
+            used[match] = pc
+    pairs += [(gc, used.get(i)) for i, gc in enumerate(g_claims)]
+    return pairs + [(None, pc) for pc in pred.claims if pc.quantity not in p_spans]
+
+
+def _score_document(gold: Document, pred: Document, relaxed: bool) -> _Tally:
+    t = _Tally()
+    g_spans, p_spans = gold.span_by_id(), pred.span_by_id()
+    t.gold, t.predicted = len(gold.claims), len(pred.claims)
+    for gc, pc in pair_claims(gold, pred, relaxed):
+        if gc is None or pc is None:
             continue
-        used.add(match)
-        gc = g_claims[match]
         t.matched += 1
         checks = (
             _same(g_spans.get(gc.source), _ref(p_spans, pc.source), relaxed),

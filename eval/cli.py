@@ -322,6 +322,55 @@ def _add_claims_parser(sub) -> None:
     p.set_defaults(func=_cmd_claims)
 
 
+def _cmd_ledger(args) -> int:
+    from corpus.io import check_output
+    from corpus.labels import TARGET_NAMES
+    from eval.goldset import load_goldset
+    from eval.ledger import compare, ledger, write_ledger
+
+    unknown = [t for t in args.target or () if t not in TARGET_NAMES]
+    if unknown:
+        raise UsageError(f"--target {unknown[0]!r} is not a claim target; allowed: {', '.join(TARGET_NAMES)}")
+    for name in ("ledger.md", "ledger.csv", "ledger.png", "ledger.html"):
+        check_output(args.out / name)  # before any work: never a ledger computed and then not saved
+    gold = load_goldset()
+    title = f"troopclaims {gold.version} claims ledger"
+    if any(x is not None for x in (args.extractor, args.spacy, args.predictions, args.command)):
+        source = _source_from_args(args)
+        preds = source.predictions(gold.documents, gold.sentences, args.timeout)
+        gold_rows, pred_rows = compare(gold.documents, preds.documents, args.target)
+        sides = {"gold": gold_rows, f"predicted ({source.name})": pred_rows}
+        title += f": gold and {source.name}"
+    else:
+        sides = {"gold": ledger(gold.documents, args.target)}
+    counts = write_ledger(args.out, sides, {d: doc.text for d, doc in gold.documents.items()}, title)
+    flags = f", {counts['missed']} missed, {counts['invented']} invented" if len(sides) > 1 else ""
+    print(f"{counts['claims']} claim(s) in {len(sides)} ledger(s), {counts['marks']} dated on the timeline, "
+          f"{counts['undated']} without a date value{flags}")
+    print(f"wrote {args.out}/ledger.md, ledger.csv, ledger.png, ledger.html")
+    return 0
+
+
+def _add_ledger_parser(sub) -> None:
+    from corpus.labels import TARGET_NAMES
+
+    p = sub.add_parser("ledger", help="who claimed which number when, across all documents, per claim target",
+                       description="Line up every claim of every document by what it counts (its target): "
+                                   "the claimed range, source, date and ISO value, document and sentence, "
+                                   "sorted by date; claims without a date value are listed apart. From the "
+                                   "gold, or from an extractor or predictions (the sources `score` takes): "
+                                   "then the gold ledger and the predicted one side by side, with the claims "
+                                   "the system missed or invented marked. Writes ledger.md, ledger.csv, "
+                                   "ledger.png (a timeline per target, one colour per source) and ledger.html "
+                                   "(picture, table and each claim's sentence highlighted).")
+    p.add_argument("--target", action="append", metavar="TARGET",
+                   help=f"only this target (repeatable): {', '.join(TARGET_NAMES)}")
+    p.add_argument("--out", type=Path, default=Path("ledger"), metavar="DIR",
+                   help="folder to write into (default: ledger/)")
+    _add_source_args(p)
+    p.set_defaults(func=_cmd_ledger)
+
+
 def _cmd_agreement(args) -> int:
     from annotation.agreement import (agreement, claim_agreement, disagreements, format_agreement,
                                       format_claim_agreement, format_target_agreement, read_passes,
@@ -452,6 +501,7 @@ def _add_add_article_parser(sub) -> None:
 
 
 ADDERS = [_add_add_article_parser, _add_build_parser, _add_release_parser, _add_validate_parser, _add_score_parser, _add_align_parser,
+          _add_ledger_parser,
           _add_leaderboard_parser,
           _add_claims_parser, _add_agreement_parser, _add_extractors_parser, _add_ls_parser]
 

@@ -31,7 +31,7 @@ def mini_docs(texts):
             spans.append(Span(s, e, label, needle, f"T{i}"))
         quantities = [s for s in spans if s.label == "QUANTITY"]
         values = [normalize_quantity(q.text) for q in quantities]
-        claims = tuple(Claim(f"C{i}", q.id, low=v.low, high=v.high, approximate=v.approximate)
+        claims = tuple(Claim(f"C{i}", q.id, low=v.low, high=v.high, approximate=v.approximate, target="other")
                        for i, (q, v) in enumerate(zip(quantities, values), 1))
         docs.append(Document(doc_id, text, tuple(sorted(spans)), claims, "2024-11", "test"))
     return docs

@@ -91,7 +91,7 @@ def gold_answer(doc) -> dict:
     return {"mentions": [{"text": s.text, "label": s.label} for s in sorted(doc.spans)],
             "claims": [{"quantity": spans[c.quantity].text, "source": spans[c.source].text if c.source else None,
                         "date": spans[c.date].text if c.date else None, "low": c.low, "high": c.high,
-                        "approximate": c.approximate, "date_value": c.date_value}
+                        "approximate": c.approximate, "date_value": c.date_value, "target": c.target}
                        for c in sorted(doc.claims, key=lambda c: spans[c.quantity].start)]}
 
 

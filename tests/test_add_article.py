@@ -8,6 +8,7 @@ import pytest
 from corpus.paths import SEEDS_DIR
 from corpus.provenance import read_provenance
 from corpus.seeds import load_seeds
+from corpus.version import bumped, current_version
 from eval.cli import main
 
 TEXT = "The river authority said 40 boats left the harbour on 2 June 2031.\n"
@@ -34,7 +35,7 @@ def test_an_article_is_stored_verbatim_with_its_provenance(seeds, tmp_path, caps
     assert load_seeds(seeds)[doc_id] == TEXT  # checked against SHA256SUMS
     record = read_provenance(seeds)[doc_id]
     assert (record.url, record.outlet, record.published, record.added_in) == (
-        "https://news.example.org/river", "Example River Times", "2031-06", "1.1.0")
+        "https://news.example.org/river", "Example River Times", "2031-06", bumped(current_version(), "minor"))
     assert f"added {doc_id}" in capsys.readouterr().out
     assert set(load_seeds(seeds)) - {doc_id} == set(load_seeds())  # the seeds keep their ids
 

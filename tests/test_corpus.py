@@ -173,7 +173,7 @@ def test_claim_values_must_agree_with_the_span_text(sources, texts):
     text = texts[DOC]
     q = _span(text, "25-30 thousand", "QUANTITY", "T1")
     d = _span(text, "May 18", "DATE", "T2")
-    doc = Document(DOC, text, (q, d), (Claim("C1", "T1", None, "T2", 25000, 35000, False, "2025-05-19"),),
+    doc = Document(DOC, text, (q, d), (Claim("C1", "T1", None, "T2", 25000, 35000, False, "2025-05-19", "other"),),
                    "2025-06", "test")
     (gold / f"{DOC}.jsonl").write_text(dumps(doc), encoding="utf-8")
     with pytest.raises(GoldError) as err:
@@ -191,7 +191,7 @@ def test_claim_references_must_resolve(sources, texts):
         p.unlink()
     text = texts[DOC]
     q = _span(text, "CNN", "ATTRIBUTION", "T1")
-    doc = Document(DOC, text, (q,), (Claim("C1", "T1", "T9"),), None, "")
+    doc = Document(DOC, text, (q,), (Claim("C1", "T1", "T9", target="other"),), None, "")
     (gold / f"{DOC}.jsonl").write_text(dumps(doc), encoding="utf-8")
     with pytest.raises(GoldError, match=rf"{DOC} claim C1: quantity T1 is a ATTRIBUTION span, expected QUANTITY"):
         build(corpus, seeds_dir=seeds, gold_dir=gold, bump="minor", message="x")

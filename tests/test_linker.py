@@ -27,7 +27,7 @@ def test_according_to_source_and_range_values():
     doc = make_doc("According to intelligence calculations, Pyongyang could send an additional 25-30 thousand "
                    "soldiers to assist Moscow.",
                    [("intelligence calculations", "ATTRIBUTION"), ("25-30 thousand", "QUANTITY")])
-    assert link_claims(doc) == [Claim("C1", "S2", "S1", None, 25000, 30000, False, None)]
+    assert link_claims(doc) == [Claim("C1", "S2", "S1", None, 25000, 30000, False, None, "personnel_planned")]
 
 
 def test_date_is_nearest_in_sentence_and_normalized_against_published():
@@ -35,7 +35,7 @@ def test_date_is_nearest_in_sentence_and_normalized_against_published():
                    "Vladimir Putin towards the end of April.",
                    [("11,000", "QUANTITY"), ("fall of 2024", "DATE"), ("Vladimir Putin", "ATTRIBUTION"),
                     ("end of April", "DATE")], published="2025-06")
-    assert link_claims(doc) == [Claim("C1", "S1", "S3", "S2", 11000, 11000, False, "2024")]
+    assert link_claims(doc) == [Claim("C1", "S1", "S3", "S2", 11000, 11000, False, "2024", "personnel_deployed")]
 
 
 def test_owner_of_the_estimate_beats_the_speaker_and_the_speaker_gets_her_own_figure():
@@ -54,7 +54,7 @@ def test_cued_sources_beat_a_nearer_uncued_mention():
                    "about 50,000 troops.",
                    [("Oleksandr Syrskyi", "ATTRIBUTION"), ("last week", "DATE"), ("Moscow", "ATTRIBUTION"),
                     ("about 50,000", "QUANTITY")], published="2025-06")
-    assert link_claims(doc) == [Claim("C1", "S4", "S1", "S2", 50000, 50000, True, "2025-06")]
+    assert link_claims(doc) == [Claim("C1", "S4", "S1", "S2", 50000, 50000, True, "2025-06", "personnel_deployed")]
     doc = make_doc("Western officials have stated that, by Kyiv's count, approximately 4,000 soldiers were killed.",
                    [("Western officials", "ATTRIBUTION"), ("Kyiv", "ATTRIBUTION"),
                     ("approximately 4,000", "QUANTITY")])
@@ -66,9 +66,9 @@ def test_cued_sources_beat_a_nearer_uncued_mention():
                     ("Antony Blinken", "ATTRIBUTION"), ("recent reports", "ATTRIBUTION"), ("up to 8,000", "QUANTITY")],
                    published="2024-11")
     claims = by_quantity(doc)
-    assert claims["three"] == Claim("C1", "S3", "S2", "S1", 3, 3, False, "2024-10-31")
+    assert claims["three"] == Claim("C1", "S3", "S2", "S1", 3, 3, False, "2024-10-31", "personnel_deployed")
     # both Blinken (said) and recent reports (according to) are cued; the nearer cued one is the source
-    assert claims["up to 8,000"] == Claim("C2", "S7", "S6", "S4", None, 8000, False, "2024-10-31")
+    assert claims["up to 8,000"] == Claim("C2", "S7", "S6", "S4", None, 8000, False, "2024-10-31", "personnel_deployed")
 
 
 def test_subject_of_reporting_verb_after_apposition_and_parenthesis():
@@ -85,13 +85,13 @@ def test_nothing_crosses_a_sentence_boundary():
     doc = make_doc("CNN reported it on May 18. Pyongyang sent 11,000 soldiers.\nOleksandr Syrskyi said so last week.",
                    [("CNN", "ATTRIBUTION"), ("May 18", "DATE"), ("11,000", "QUANTITY"),
                     ("Oleksandr Syrskyi", "ATTRIBUTION"), ("last week", "DATE")], published="2025-06")
-    assert link_claims(doc) == [Claim("C1", "S3", None, None, 11000, 11000, False, None)]
+    assert link_claims(doc) == [Claim("C1", "S3", None, None, 11000, 11000, False, None, "personnel_deployed")]
 
 
 def test_unreadable_quantity_and_missing_anchor_give_empty_values():
     doc = make_doc("Officials said a G20 force would arrive on 3 October.",
                    [("Officials", "ATTRIBUTION"), ("G20", "QUANTITY"), ("3 October", "DATE")])
-    assert link_claims(doc) == [Claim("C1", "S2", "S1", "S3", None, None, False, None)]
+    assert link_claims(doc) == [Claim("C1", "S2", "S1", "S3", None, None, False, None, "other")]
 
 
 def test_claims_follow_text_order_and_documents_without_quantities_have_none():
@@ -113,5 +113,5 @@ def test_finish_links_predicted_spans_by_their_p_ids(texts):
         spans.append(Span(s, s + len(sub), label))
         cursor = s + len(sub)
     pred = finish(Document("004_cfacce3046a14ca6", text, published="2024-11"), spans)
-    assert pred.claims == (Claim("C1", "P3", "P2", "P1", 1000, 1000, False, "2024-11-01"),
-                           Claim("C2", "P6", "P4", "P5", 7000, None, False, "2024-10"))
+    assert pred.claims == (Claim("C1", "P3", "P2", "P1", 1000, 1000, False, "2024-11-01", "personnel_deployed"),
+                           Claim("C2", "P6", "P4", "P5", 7000, None, False, "2024-10", "personnel_deployed"))

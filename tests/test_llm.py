@@ -7,7 +7,7 @@ from eval.cli import main
 from eval.goldset import load_goldset
 from eval.score import evaluate
 from eval.sources import resolve
-from models.llm_v1 import PROMPT_PATH, _sha256
+from models.llm_v1 import _sha256, render_prompt
 from tests.openai_standin import Reply, StandIn, doc_of, gold_answer
 
 
@@ -47,9 +47,9 @@ def test_gold_answered_as_strings_scores_one_everywhere(gold, tmp_path):
     body = server.log[0]["body"]
     assert body["temperature"] == 0 and isinstance(body["seed"], int)
     assert body["response_format"]["type"] == "json_schema"
-    assert body["messages"][0]["content"] == PROMPT_PATH.read_text(encoding="utf-8")
+    assert body["messages"][0]["content"] == render_prompt()
     version = record["extractor"]["version"]
-    assert "model=stand-in" in version and _sha256(PROMPT_PATH.read_text(encoding="utf-8"))[:16] in version
+    assert "model=stand-in" in version and _sha256(render_prompt())[:16] in version
 
 
 def test_faults_are_noted_per_document_and_a_rerun_comes_from_the_cache(gold, tmp_path):

@@ -6,7 +6,7 @@ import yaml
 
 from corpus.labels import LABELS, TAGS
 from corpus.paths import CARD_PATH, CORPUS_DIR
-from corpus.version import current_version
+from corpus.version import current_version, is_release
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def test_default_config_is_sentences_with_label_names(load, card_metadata):
     ds = load(split="test")
     assert ds.features["ner_tags"].feature.names == list(TAGS)
     assert ds.num_rows == _stated(card_metadata, "sentences")
-    assert str(ds.info.version) == current_version()
+    assert str(ds.info.version) == current_version() if is_release(current_version()) else str(ds.info.version) == "0.0.0"
     row = ds[0]
     assert len(row["tokens"]) == len(row["ner_tags"]) == len(row["token_starts"]) == len(row["token_ends"])
 
