@@ -40,15 +40,15 @@ def handmade_gold(texts) -> list[Document]:
         ("Documents", "ATTRIBUTION", "T5"), ("coming months", "DATE", "T6"), ("11,000", "QUANTITY", "T7"),
         ("November", "DATE", "T8"), ("Western officials", "ATTRIBUTION", "T9"),
         ("approximately 4,000", "QUANTITY", "T10")],
-        [Claim("C1", "T4", "T3", None, 25000, 30000, False, None),
-         Claim("C2", "T7", None, "T8", 11000, 11000, False, "2024-11"),
-         Claim("C3", "T10", "T9", None, 4000, 4000, True, None)],
+        [Claim("C1", "T4", "T3", None, 25000, 30000, False, None, "personnel_planned"),
+         Claim("C2", "T7", None, "T8", 11000, 11000, False, "2024-11", "personnel_deployed"),
+         Claim("C3", "T10", "T9", None, 4000, 4000, True, None, "killed_or_wounded")],
         "2025-06", "latest dated event: June 17 (Shoigu's visit)")
     d3 = doc(texts, D3, [
         ("several thousand", "QUANTITY", "T1"), ("year’s end", "DATE", "T2"),
         ("over 1.5 million", "QUANTITY", "T3"), ("1970s", "DATE", "T4")],
-        [Claim("C1", "T1", None, "T2", 3000, 9000, True, "2024"),
-         Claim("C2", "T3", None, None, 1.5e6, None, False, None)])
+        [Claim("C1", "T1", None, "T2", 3000, 9000, True, "2024", "personnel_deployed"),
+         Claim("C2", "T3", None, None, 1.5e6, None, False, None, "materiel")])
     return [d0, d3]
 
 

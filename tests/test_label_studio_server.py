@@ -91,6 +91,9 @@ def test_round_trip_with_annotator_changes(server, texts, tmp_path):
 
     edited += region("Satellite images", "ATTRIBUTION", "wQ7_ab3XyZ") + region("May 18", "DATE", "Lm0-9kPq2s")
     edited += region("70 km", "QUANTITY", "r8TnV2cHdE", low="70", high="70", date_value="2025-05-18")
+    at70 = {"start": text.index("70 km"), "end": text.index("70 km") + 5}
+    edited.append({"id": "r8TnV2cHdE", "from_name": "target", "to_name": "text", "type": "choices",
+                   "origin": "manual", "value": {**at70, "choices": ["other"]}})
     edited += [{"type": "relation", "from_id": "r8TnV2cHdE", "to_id": "wQ7_ab3XyZ", "direction": "right",
                 "labels": ["source"]},
                {"type": "relation", "from_id": "Lm0-9kPq2s", "to_id": "r8TnV2cHdE", "direction": "left",
@@ -112,7 +115,7 @@ def test_round_trip_with_annotator_changes(server, texts, tmp_path):
             Span(start["Satellite images"], start["Satellite images"] + 16, "ATTRIBUTION", "Satellite images", "T11"),
             Span(start["70 km"], start["70 km"] + 5, "QUANTITY", "70 km", "T12"),
             Span(start["May 18"], start["May 18"] + 6, "DATE", "May 18", "T13")],
-        d0.claims[:2] + (Claim("C4", "T12", "T11", "T13", 70, 70, False, "2025-05-18"),))  # T10, C3 not reused
+        d0.claims[:2] + (Claim("C4", "T12", "T11", "T13", 70, 70, False, "2025-05-18", "other"),))  # T10, C3 not reused
     assert not document_problems(expected)
     assert read_gold(texts, out)[D0] == expected
     assert (out / f"{D0}.jsonl").read_text(encoding="utf-8") == dumps(expected)

@@ -21,6 +21,7 @@ from corpus.errors import GoldError
 from corpus.gold import read_gold
 from corpus.paths import CORPUS_DIR, GOLD_DIR, ROOT
 from corpus.types import Claim, Document, Span
+from corpus.version import bumped, current_version
 from eval.cli import main
 
 from conftest import TOKEN, invite_user
@@ -40,20 +41,23 @@ def _span(text, needle, label, sid):
 
 
 def _hand_annotations(doc_a: Document, doc_b: Document) -> dict[str, dict[str, Document]]:
-    """ann1 reads both articles as the contract says; ann2 leaves out `port authority` (so C2 has no source)
-    and takes `governor` for `regional governor` (a boundary difference, so claim C1 of B differs in source)."""
+    """ann1 reads both articles as the contract says; ann2 leaves out `port authority` (so C2 has no source),
+    takes `governor` for `regional governor` (a boundary difference, so claim C1 of B differs in source) and
+    reads the 1,200 containers as munitions (`materiel`: a target difference); every other target is `other`
+    (cargo containers, rescue teams and hikers are none of the vocabulary's other values)."""
     a, b = doc_a.text, doc_b.text
     a_spans = [_span(a, "Harbour officials", "ATTRIBUTION", "T1"), _span(a, "3 March 2031", "DATE", "T2"),
                _span(a, "1,200", "QUANTITY", "T3"), _span(a, "port authority", "ATTRIBUTION", "T4"),
                _span(a, "about 300", "QUANTITY", "T5"), _span(a, "April", "DATE", "T6")]
-    a1 = doc_a.with_spans(a_spans, [Claim("C1", "T3", "T1", "T2", 1200, 1200, False, "2031-03-03"),
-                                    Claim("C2", "T5", "T4", "T6", 300, 300, True, "2031-04")])
+    a1 = doc_a.with_spans(a_spans, [Claim("C1", "T3", "T1", "T2", 1200, 1200, False, "2031-03-03", "other"),
+                                    Claim("C2", "T5", "T4", "T6", 300, 300, True, "2031-04", "other")])
     a2 = doc_a.with_spans([s for s in a_spans if s.id != "T4"],
-                          [Claim("C1", "T3", "T1", "T2", 1200, 1200, False, "2031-03-03"),
-                           Claim("C2", "T5", None, "T6", 300, 300, True, "2031-04")])
+                          [Claim("C1", "T3", "T1", "T2", 1200, 1200, False, "2031-03-03", "materiel"),
+                           Claim("C2", "T5", None, "T6", 300, 300, True, "2031-04", "other")])
     b_spans = [_span(b, "Two", "QUANTITY", "T1"), _span(b, "last week", "DATE", "T2"),
                _span(b, "Volunteers", "ATTRIBUTION", "T4"), _span(b, "45", "QUANTITY", "T5")]
-    claims_b = [Claim("C1", "T1", "T3", "T2", 2, 2, False, "2031-05"), Claim("C2", "T5", "T4", None, 45, 45)]
+    claims_b = [Claim("C1", "T1", "T3", "T2", 2, 2, False, "2031-05", "other"),
+                Claim("C2", "T5", "T4", None, 45, 45, target="other")]
     b1 = doc_b.with_spans(b_spans + [_span(b, "regional governor", "ATTRIBUTION", "T3")], claims_b)
     b2 = doc_b.with_spans(b_spans + [_span(b, "governor", "ATTRIBUTION", "T3")], claims_b)
     return {"ann1": {a1.id: a1, b1.id: b1}, "ann2": {a2.id: a2, b2.id: b2}}
@@ -139,14 +143,17 @@ def test_a_round_from_add_to_release(scratch, people, label_studio, tmp_path):
     # {Harbour officials, governor, Volunteers}: 2 exact, 1 boundary, 1 only in ann1; exact F1 = 2*2/(4+3) = 0.571,
     # overlap F1 = 2*3/7 = 0.857. All: 11 and 10 spans, 9 exact -> 18/21 = 0.857, 10 overlapping -> 20/21 = 0.952.
     # Per document: A 2*5/(6+5) = 0.909 (both schemes); B exact 2*4/10 = 0.800, overlap 1.000.
-    # Claims: A's C2 and B's C1 differ in their source: 2 of 4 identical.
+    # Claims: A's C2 and B's C1 differ in their source, A's C1 in its target: 1 of 4 identical.
+    # Targets: 3 of 4 agree (0.750); Cohen's kappa: chance agreement from ann1 {other 4} and ann2 {other 3,
+    # materiel 1} is 4*3/16 = 0.75, so (0.75 - 0.75) / (1 - 0.75) = 0.000.
     report = pulled.report
     assert "| QUANTITY | 1.000 | 1.000 | 4 | 0 | 0 | 0 | 0 |" in report
     assert "| ATTRIBUTION | 0.571 | 0.857 | 2 | 1 | 0 | 1 | 0 |" in report
     assert "| DATE | 1.000 | 1.000 | 3 | 0 | 0 | 0 | 0 |" in report
     assert "| all | 0.857 | 0.952 | 9 | 1 | 0 | 1 | 0 |" in report
     assert f"| `{doc_a.id}` | 0.909 | 0.909 |" in report and f"| `{doc_b.id}` | 0.800 | 1.000 |" in report
-    assert "Claims: 2 of 4 identical" in report and "differing fields: source 2" in report
+    assert "Claims: 1 of 4 identical" in report and "differing fields: source 2, target 1" in report
+    assert "Targets: 3 of 4 matched claims agree (0.750; Cohen's kappa 0.000); differing (A vs B): other vs materiel 1" in report
     assert any("'port authority'" in line for line in pulled.disagreements)
     assert any("'regional governor'" in line and "'governor'" in line for line in pulled.disagreements)
     section = scratch["agreement"].read_text(encoding="utf-8")
@@ -172,10 +179,11 @@ def test_a_round_from_add_to_release(scratch, people, label_studio, tmp_path):
     assert docs[doc_a.id] == hand["ann1"][doc_a.id] and docs[doc_b.id] == hand["ann1"][doc_b.id]
     released = build(scratch["corpus"], seeds_dir=scratch["seeds"], gold_dir=scratch["gold"], bump="minor",
                      message="Round r1: two test articles", today="2031-06-01")
-    assert (released.version, released.documents, released.claims) == ("1.1.0", 7, 47 + 4)
+    expected = bumped(current_version(), "minor")  # from a release candidate: its release
+    assert (released.version, released.documents, released.claims) == (expected, 7, 47 + 4)
     card = (scratch["corpus"] / "README.md").read_text(encoding="utf-8")
-    assert f"| `{doc_a.id}` | Example Harbour News | <https://news.example.org/harbour> | 2031-03-04 | 1.1.0 |" in card
-    assert check(scratch["corpus"], seeds_dir=scratch["seeds"], gold_dir=scratch["gold"]).version == "1.1.0"
+    assert f"| `{doc_a.id}` | Example Harbour News | <https://news.example.org/harbour> | 2031-03-04 | {expected} |" in card
+    assert check(scratch["corpus"], seeds_dir=scratch["seeds"], gold_dir=scratch["gold"]).version == expected
     # The seed gold is untouched, in the scratch copy and in the repository.
     assert {p: b for p, b in _snapshot(scratch["gold"]).items() if p in real_gold} == real_gold
     assert _snapshot(GOLD_DIR) == real_gold
@@ -211,7 +219,7 @@ def test_a_date_value_without_an_anchor_fails_the_pull(scratch, people, label_st
     doc_id = json.loads((scratch["seeds"] / "PROVENANCE.jsonl").read_text().splitlines()[-1])["doc_id"]
     doc = Document(doc_id, text, published="2031-07").with_spans(
         [_span(text, "every few months", "DATE", "T1"), _span(text, "ministry", "ATTRIBUTION", "T2"),
-         _span(text, "12", "QUANTITY", "T3")], [Claim("C1", "T3", "T2", "T1", 12, 12, False, "2031-07")])
+         _span(text, "12", "QUANTITY", "T3")], [Claim("C1", "T3", "T2", "T1", 12, 12, False, "2031-07", "other")])
     push_round("r3", [doc_id], seeds_dir=scratch["seeds"], gold_dir=scratch["gold"])
     task = _tasks(_as(label_studio, TOKEN), round_project("r3"))[doc_id]
     _as(label_studio, people["ann1"]).annotations.create(id=task["id"], result=document_result(doc),
