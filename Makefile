@@ -26,6 +26,7 @@ ls-server: $(LS_VENV)/.installed
 
 leaderboard: install
 	$(VENV)/bin/troopclaims leaderboard
+	$(VENV)/bin/troopclaims ledger --target personnel_deployed --out eval/ledger-seeds
 
 test: install ls-server
 	$(VENV)/bin/troopclaims validate

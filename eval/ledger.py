@@ -35,6 +35,7 @@ from .claims import _range, pair_claims
 MISSED, INVENTED = "missed", "invented"
 NO_SOURCE = "(no source)"
 NO_TARGET = "(no target)"
+GREY = "#999999"  # sources without a colour of their own
 COLUMNS = ("target", "date_value", "range", "quantity", "source", "date", "doc_id", "sentence_index", "claim",
            "status")
 
@@ -201,11 +202,19 @@ def plot(sides: Mapping[str, list[Entry]], path: Path | None = None):
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
+    import math
+
     targets = [t for t in (*TARGET_NAMES, NO_TARGET) if any(e.target == t for rows in sides.values() for e in rows)]
-    palette = _palette(e for rows in sides.values() for e in rows)
+    palette = _palette(e for rows in sides.values() for e in rows if e.date_value and _value(e) is not None)
+    handles = [plt.Line2D([], [], marker="o", linestyle="", color=c, label=s) for s, c in palette.items()]
+    handles.append(plt.Line2D([], [], marker="o", linestyle="", color=GREY, label="other sources / none"))
+    if any(e.status for rows in sides.values() for e in rows):
+        handles.append(plt.Line2D([], [], marker="o", linestyle="", markerfacecolor="none", markeredgecolor="red",
+                                  markersize=10, label="missed (gold) / invented (predicted)"))
     nrows, ncols = max(len(targets), 1), len(sides)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(6.5 * ncols, 2.6 * nrows + 0.8), squeeze=False,
-                             sharex=True)
+    legend_height = 0.3 + 0.22 * math.ceil(len(handles) / 3)  # inches below the panels
+    height = 2.6 * nrows + legend_height
+    fig, axes = plt.subplots(nrows, ncols, figsize=(6.5 * ncols, height), squeeze=False, sharex=True)
     for col, (side, rows) in enumerate(sides.items()):
         for row, target in enumerate(targets or [None]):
             ax = axes[row][col]
@@ -216,13 +225,8 @@ def plot(sides: Mapping[str, list[Entry]], path: Path | None = None):
             if undated:
                 ax.text(0.99, 0.02, f"+{undated} without a date or value (in the table)", transform=ax.transAxes,
                         ha="right", va="bottom", fontsize=7, color="#555555")
-    handles = [plt.Line2D([], [], marker="o", linestyle="", color=c, label=s) for s, c in palette.items()]
-    handles.append(plt.Line2D([], [], marker="o", linestyle="", color="#999999", label="other sources / none"))
-    if any(e.status for rows in sides.values() for e in rows):
-        handles.append(plt.Line2D([], [], marker="o", linestyle="", markerfacecolor="none", markeredgecolor="red",
-                                  markersize=10, label="missed (gold) / invented (predicted)"))
-    fig.legend(handles=handles, loc="lower center", ncol=min(4, len(handles)), fontsize=7, frameon=False)
-    fig.tight_layout(rect=(0, 0.04 + 0.012 * (len(handles) // 4), 1, 1))
+    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=7, frameon=False)
+    fig.tight_layout(rect=(0, legend_height / height, 1, 1))
     if path is not None:
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
@@ -240,13 +244,14 @@ def _value(e: Entry) -> float | None:
 
 def _panel(ax, dated: list[Entry], palette: dict[str, str], mdates) -> None:
     ax.set_yscale("log")
+    ax.set_ylabel("claimed number", fontsize=7)
     ax.grid(True, axis="y", linewidth=0.3, alpha=0.5)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     ax.tick_params(labelsize=7)
     groups: dict[tuple[str, str], list[Entry]] = {}
     for e in dated:
         shape = "o" if e.low is not None and e.high is not None else "^" if e.low is not None else "v"
-        groups.setdefault((palette.get(e.source_name, "#999999"), shape), []).append(e)
+        groups.setdefault((palette.get(e.source_name, GREY), shape), []).append(e)
     for (colour, shape), entries in sorted(groups.items()):
         xs, ys, x_lo, x_hi, y_lo, y_hi = [], [], [], [], [], []
         for e in entries:
@@ -258,7 +263,7 @@ def _panel(ax, dated: list[Entry], palette: dict[str, str], mdates) -> None:
             x_hi.append(mdates.date2num(last))
             y_lo.append(e.low if e.low is not None else _value(e))
             y_hi.append(e.high if e.high is not None else _value(e))
-        ax.hlines(ys, x_lo, x_hi, colors=[colour], linewidth=1, alpha=0.6)
+        ax.hlines(ys, x_lo, x_hi, colors=[colour], linewidth=1, alpha=0.45)
         ax.vlines(xs, y_lo, y_hi, colors=[colour], linewidth=2, alpha=0.8)
         ax.scatter(xs, ys, marker=shape, color=colour, s=28, zorder=3, gid="claims")
         flagged = [(x, y) for x, y, e in zip(xs, ys, entries) if e.status]
