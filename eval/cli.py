@@ -326,7 +326,7 @@ def _cmd_ledger(args) -> int:
     from corpus.io import check_output
     from corpus.labels import TARGET_NAMES
     from eval.goldset import load_goldset
-    from eval.ledger import compare, ledger, write_ledger
+    from eval.ledger import bounds_of, compare, ledger, write_ledger
 
     unknown = [t for t in args.target or () if t not in TARGET_NAMES]
     if unknown:
@@ -338,11 +338,11 @@ def _cmd_ledger(args) -> int:
     if any(x is not None for x in (args.extractor, args.spacy, args.predictions, args.command)):
         source = _source_from_args(args)
         preds = source.predictions(gold.documents, gold.sentences, args.timeout)
-        gold_rows, pred_rows = compare(gold.documents, preds.documents, args.target)
+        gold_rows, pred_rows = compare(gold.documents, preds.documents, bounds_of(gold.sentences), args.target)
         sides = {"gold": gold_rows, f"predicted ({source.name})": pred_rows}
         title += f": gold and {source.name}"
     else:
-        sides = {"gold": ledger(gold.documents, args.target)}
+        sides = {"gold": ledger(gold.documents, bounds_of(gold.sentences), args.target)}
     counts = write_ledger(args.out, sides, {d: doc.text for d, doc in gold.documents.items()}, title)
     flags = f", {counts['missed']} missed, {counts['invented']} invented" if len(sides) > 1 else ""
     print(f"{counts['claims']} claim(s) in {len(sides)} ledger(s), {counts['marks']} dated on the timeline, "

@@ -25,9 +25,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from bisect import bisect_right
+
 from corpus.io import write_output
 from corpus.labels import TARGET_NAMES
-from corpus.tokenize import sentences
 from corpus.types import Claim, Document, Span
 
 from .claims import _range, pair_claims
@@ -78,39 +79,49 @@ def _sort_key(e: Entry):
             e.claim)
 
 
-def _entries(doc: Document, claims: Iterable[tuple[Claim, str]]) -> list[Entry]:
+Bounds = Mapping[str, list[tuple[int, int]]]  # doc_id -> its sentences' (start, end), in order
+
+
+def bounds_of(sentences: Mapping[str, list]) -> Bounds:
+    """Sentence bounds from the dataset's sentences (``GoldSet.sentences``)."""
+    return {d: [(s.start, s.end) for s in sents] for d, sents in sentences.items()}
+
+
+def _entries(doc: Document, bounds: list[tuple[int, int]], claims: Iterable[tuple[Claim, str]]) -> list[Entry]:
     spans = doc.span_by_id()
-    bounds = [(s.start, s.end) for s in sentences(doc.text)] or [(0, len(doc.text))]
+    bounds = bounds or [(0, len(doc.text))]
     starts = [b[0] for b in bounds]
     out = []
     for c, status in claims:
         q = spans.get(c.quantity)
-        at = q.start if q else 0
-        i = max(0, next((k for k in range(len(starts) - 1, -1, -1) if starts[k] <= at), 0))
+        i = max(bisect_right(starts, q.start if q else 0) - 1, 0)
         out.append(Entry(c.target or NO_TARGET, c.date_value, c.low, c.high, c.approximate, _range(c), q,
                          spans.get(c.source) if c.source else None, spans.get(c.date) if c.date else None,
                          doc.id, i, bounds[i], c.id, status))
     return out
 
 
-def ledger(docs: Mapping[str, Document], targets: Iterable[str] | None = None) -> list[Entry]:
-    """Every claim of ``docs``, sorted (by target, date, document, position); only ``targets`` if given."""
+def ledger(docs: Mapping[str, Document], bounds: Bounds, targets: Iterable[str] | None = None) -> list[Entry]:
+    """Every claim of ``docs``, sorted (by target, date, document, position); only ``targets`` if given.
+    ``bounds``: each document's sentences (the dataset's, so no tokenizer runs here)."""
     keep = set(targets) if targets else None
-    rows = [e for doc in docs.values() for e in _entries(doc, ((c, "") for c in doc.claims))
+    rows = [e for doc in docs.values() for e in _entries(doc, bounds[doc.id], ((c, "") for c in doc.claims))
             if keep is None or e.target in keep]
     return sorted(rows, key=_sort_key)
 
 
-def compare(gold: Mapping[str, Document], preds: Mapping[str, Document], targets: Iterable[str] | None = None
-            ) -> tuple[list[Entry], list[Entry]]:
+def compare(gold: Mapping[str, Document], preds: Mapping[str, Document], bounds: Bounds,
+            targets: Iterable[str] | None = None) -> tuple[list[Entry], list[Entry]]:
     """(gold ledger with missed claims marked, predicted ledger with invented claims marked)."""
     keep = set(targets) if targets else None
     g_rows, p_rows = [], []
     for doc_id, g in gold.items():
         p = preds[doc_id]
         pairs = pair_claims(g, p)
-        g_rows += _entries(g, ((gc, MISSED if pc is None else "") for gc, pc in pairs if gc is not None))
-        p_rows += _entries(p, ((pc, INVENTED if gc is None else "") for gc, pc in pairs if pc is not None))
+        g_rows += _entries(g, bounds[doc_id], ((gc, MISSED if pc is None else "") for gc, pc in pairs
+                                               if gc is not None))
+        p_rows += _entries(p, bounds[doc_id], ((pc, INVENTED if gc is None else "") for gc, pc in pairs
+                                               if pc is not None))
     pick = (lambda rows: rows) if keep is None else (lambda rows: [e for e in rows if e.target in keep])
     return sorted(pick(g_rows), key=_sort_key), sorted(pick(p_rows), key=_sort_key)
 
@@ -166,6 +177,13 @@ def _csv_cell(value):
 
 
 # ---------------------------------------------------------------- picture
+
+
+_EPOCH = dt.date(1970, 1, 1).toordinal()  # matplotlib's date numbers count days from 1970-01-01
+
+
+def _days(day: dt.date) -> float:
+    return float(day.toordinal() - _EPOCH)
 
 
 def _period(iso: str) -> tuple[dt.date, dt.date]:
@@ -226,7 +244,9 @@ def plot(sides: Mapping[str, list[Entry]], path: Path | None = None):
                 ax.text(0.99, 0.02, f"+{undated} without a date or value (in the table)", transform=ax.transAxes,
                         ha="right", va="bottom", fontsize=7, color="#555555")
     fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=7, frameon=False)
-    fig.tight_layout(rect=(0, legend_height / height, 1, 1))
+    # Fixed margins in inches (tight_layout measures every tick label: seconds on a big ledger).
+    fig.subplots_adjust(left=0.75 / (6.5 * ncols), right=1 - 0.2 / (6.5 * ncols), top=1 - 0.3 / height,
+                        bottom=(legend_height + 0.35) / height, hspace=0.45, wspace=0.18)
     if path is not None:
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
@@ -243,33 +263,44 @@ def _value(e: Entry) -> float | None:
 
 
 def _panel(ax, dated: list[Entry], palette: dict[str, str], mdates) -> None:
-    ax.set_yscale("log")
-    ax.set_ylabel("claimed number", fontsize=7)
-    ax.grid(True, axis="y", linewidth=0.3, alpha=0.5)
+    """One target's timeline: one line collection each for periods and ranges, one scatter per marker shape
+    (few artists, so ten thousand claims draw quickly)."""
+    from matplotlib.ticker import NullFormatter
+
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     ax.tick_params(labelsize=7)
-    groups: dict[tuple[str, str], list[Entry]] = {}
+    if not dated:
+        ax.set_yticks([])
+        ax.text(0.5, 0.5, "no claim with a date value and a number", transform=ax.transAxes, ha="center",
+                va="center", fontsize=8, color="#555555")
+        return
+    ax.set_yscale("log")
+    ax.set_ylabel("claimed number", fontsize=7)
+    ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.grid(True, axis="y", linewidth=0.3, alpha=0.5)
+    xs, ys, x_lo, x_hi, y_lo, y_hi, colours, shapes = [], [], [], [], [], [], [], []
     for e in dated:
-        shape = "o" if e.low is not None and e.high is not None else "^" if e.low is not None else "v"
-        groups.setdefault((palette.get(e.source_name, GREY), shape), []).append(e)
-    for (colour, shape), entries in sorted(groups.items()):
-        xs, ys, x_lo, x_hi, y_lo, y_hi = [], [], [], [], [], []
-        for e in entries:
-            first, last = _period(e.date_value)
-            mid = first + (last - first) / 2
-            xs.append(mdates.date2num(mid))
-            ys.append(_value(e))
-            x_lo.append(mdates.date2num(first))
-            x_hi.append(mdates.date2num(last))
-            y_lo.append(e.low if e.low is not None else _value(e))
-            y_hi.append(e.high if e.high is not None else _value(e))
-        ax.hlines(ys, x_lo, x_hi, colors=[colour], linewidth=1, alpha=0.45)
-        ax.vlines(xs, y_lo, y_hi, colors=[colour], linewidth=2, alpha=0.8)
-        ax.scatter(xs, ys, marker=shape, color=colour, s=28, zorder=3, gid="claims")
-        flagged = [(x, y) for x, y, e in zip(xs, ys, entries) if e.status]
-        if flagged:
-            ax.scatter(*zip(*flagged), marker="o", s=110, facecolors="none", edgecolors="red", linewidths=1.2,
-                       zorder=4, gid="flagged")
+        first, last = _period(e.date_value)
+        x_lo.append(_days(first))
+        x_hi.append(_days(last) + 1)
+        xs.append((x_lo[-1] + x_hi[-1]) / 2)
+        ys.append(_value(e))
+        y_lo.append(e.low if e.low is not None else ys[-1])
+        y_hi.append(e.high if e.high is not None else ys[-1])
+        colours.append(palette.get(e.source_name, GREY))
+        shapes.append("o" if e.low is not None and e.high is not None else "^" if e.low is not None else "v")
+    positive = [y for y in (*y_lo, *y_hi) if y > 0] or [1]
+    ax.set_ylim(min(positive) / 2, max(positive) * 2)  # a single value would give a degenerate log axis
+    ax.hlines(ys, x_lo, x_hi, colors=colours, linewidth=1, alpha=0.45)
+    ax.vlines(xs, y_lo, y_hi, colors=colours, linewidth=2, alpha=0.8)
+    for shape in sorted(set(shapes)):
+        pick = [i for i, m in enumerate(shapes) if m == shape]
+        ax.scatter([xs[i] for i in pick], [ys[i] for i in pick], marker=shape, c=[colours[i] for i in pick], s=28,
+                   zorder=3, gid="claims")
+    flagged = [(x, y) for x, y, e in zip(xs, ys, dated) if e.status]
+    if flagged:
+        ax.scatter(*zip(*flagged), marker="o", s=110, facecolors="none", edgecolors="red", linewidths=1.2,
+                   zorder=4, gid="flagged")
 
 
 def marks(fig) -> int:

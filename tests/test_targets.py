@@ -13,7 +13,7 @@ from corpus.paths import GOLD_DIR
 from eval import sources
 from eval.cli import main
 from eval.goldset import load_goldset
-from eval.ledger import compare, ledger, marks, plot, render_csv, render_markdown
+from eval.ledger import bounds_of, compare, ledger, marks, plot, render_csv, render_markdown
 from eval.score import evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,8 +88,8 @@ def test_gold_as_predictions_has_target_accuracy_one_and_one_changed_target_cost
 
 
 def test_the_gold_ledger_comes_back_exactly_from_the_gold_as_predictions(gold):
-    alone = ledger(gold.documents)
-    g, p = compare(gold.documents, gold.documents)
+    alone = ledger(gold.documents, bounds_of(gold.sentences))
+    g, p = compare(gold.documents, gold.documents, bounds_of(gold.sentences))
     assert g == alone and p == alone
     assert all(e.status == "" for e in alone)
     assert len(alone) == sum(len(d.claims) for d in gold.documents.values())
@@ -104,7 +104,7 @@ def test_a_missed_and_an_invented_claim_are_marked(gold):
     extra = type(quantity)(0, 5, "QUANTITY", doc.text[:5], "P99")
     invented = type(dropped)("C99", "P99", target="other")
     pred = type(doc)(doc.id, doc.text, (*doc.spans, extra), (*doc.claims[1:], invented), doc.published)
-    g, p = compare(gold.documents, {**gold.documents, first: pred})
+    g, p = compare(gold.documents, {**gold.documents, first: pred}, bounds_of(gold.sentences))
     assert [(e.doc_id, e.claim) for e in g if e.status == "missed"] == [(first, dropped.id)]
     assert [(e.doc_id, e.claim) for e in p if e.status == "invented"] == [(first, "C99")]
     assert quantity.text in render_markdown({"gold": g}) and "| missed |" in render_markdown({"gold": g})
@@ -123,7 +123,7 @@ KILLED = [
 
 
 def test_the_killed_ledger_of_the_seeds_equals_the_hand_written_table(gold, tmp_path):
-    rows = ledger(gold.documents, ["killed"])
+    rows = ledger(gold.documents, bounds_of(gold.sentences), ["killed"])
     keys = ("date_value", "range", "quantity", "source", "date", "doc_id", "claim")
     assert [tuple(e.cells()[k] for k in keys) for e in rows] == KILLED
     md = render_markdown({"gold": rows})
@@ -134,11 +134,11 @@ def test_the_killed_ledger_of_the_seeds_equals_the_hand_written_table(gold, tmp_
 
 
 def test_the_picture_has_one_mark_per_dated_claim_and_a_panel_per_target(gold):
-    rows = ledger(gold.documents)
+    rows = ledger(gold.documents, bounds_of(gold.sentences))
     fig = plot({"gold": rows})
     assert marks(fig) == sum(1 for e in rows if e.date_value)
     assert [ax.get_title(loc="left") for ax in fig.axes] == [t for t in TARGET_NAMES if any(e.target == t for e in rows)]
-    g, p = compare(gold.documents, gold.documents, ["personnel_deployed"])
+    g, p = compare(gold.documents, gold.documents, bounds_of(gold.sentences), ["personnel_deployed"])
     both = plot({"gold": g, "predicted": p})
     assert marks(both) == 2 * sum(1 for e in g if e.date_value) and len(both.axes) == 2
 
@@ -221,3 +221,10 @@ def test_an_unknown_ledger_target_is_a_usage_error_and_writes_nothing(tmp_path, 
     assert main(["ledger", "--target", "troops", "--out", str(tmp_path / "l")]) == 2
     assert "allowed: personnel_deployed" in capsys.readouterr().err
     assert not (tmp_path / "l").exists()
+
+
+def test_the_readme_ledger_is_the_generated_one(gold):
+    """eval/ledger-seeds/ (the README's picture) is what `make leaderboard` writes: run it after a gold change."""
+    rows = ledger(gold.documents, bounds_of(gold.sentences), ["personnel_deployed"])
+    assert (ROOT / "eval" / "ledger-seeds" / "ledger.md").read_text(encoding="utf-8") == render_markdown({"gold": rows})
+    assert (ROOT / "eval" / "ledger-seeds" / "ledger.csv").read_text(encoding="utf-8") == render_csv({"gold": rows})
