@@ -18,7 +18,8 @@ import yaml
 from . import datasheet as ds
 from .dataset import CONFIG_DESCRIPTIONS, CONFIGS, FIELD_DESCRIPTIONS, Part, features, splits
 from .errors import TroopclaimsError
-from .gold import read_gold
+from .gold import loads
+from .io import read_text
 from .labels import LABELS, TAGS
 from .provenance import Provenance
 from .spanmatch import SpanMatch, match_spans
@@ -121,10 +122,11 @@ def agreement_rows(docs: list[Document], gold_dir: Path, passes_dir: Path) -> li
         both = [d for d in texts if all((folder / f"{d}.jsonl").is_file() for folder in dirs)]
         if not both:
             continue
-        left, right = (read_gold({d: texts[d] for d in both}, folder) for folder in dirs)
         total = SpanMatch()
-        for d in both:
-            match_spans(left[d].spans, right[d].spans, into=total)
+        for d in both:  # file by file: a pass folder may hold documents this build does not
+            left, right = (loads(read_text(folder / f"{d}.jsonl", "a gold file (JSONL)"), texts[d],
+                                 str(folder / f"{d}.jsonl")) for folder in dirs)
+            match_spans(left.spans, right.spans, into=total)
         out.append([what, len(both), f"{total.overall['strict'].f1:.3f}", f"{total.overall['ent_type'].f1:.3f}"])
     return out
 
