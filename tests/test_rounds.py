@@ -174,7 +174,8 @@ def test_a_round_from_add_to_release(scratch, people, label_studio, tmp_path):
                      message="Round r1: two test articles", today="2031-06-01")
     assert (released.version, released.documents, released.claims) == ("1.1.0", 7, 47 + 4)
     card = (scratch["corpus"] / "README.md").read_text(encoding="utf-8")
-    assert f"| `{doc_a.id}` | Example Harbour News | <https://news.example.org/harbour> | 2031-03-04 | 1.1.0 |" in card
+    assert (f"| `{doc_a.id}` | test | Example Harbour News | <https://news.example.org/harbour> | 2031-03-04 "
+            f"| 2031-03-04 | 1.1.0 |") in card
     assert check(scratch["corpus"], seeds_dir=scratch["seeds"], gold_dir=scratch["gold"]).version == "1.1.0"
     # The seed gold is untouched, in the scratch copy and in the repository.
     assert {p: b for p, b in _snapshot(scratch["gold"]).items() if p in real_gold} == real_gold
