@@ -4,9 +4,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 LS_VENV := .venv-ls
+DS3_VENV := .venv-datasets3
 PIP_FLAGS := --disable-pip-version-check -q
 
-.PHONY: install ls-server leaderboard test build validate clean
+.PHONY: install ls-server datasets3 leaderboard test build validate clean
 
 $(VENV)/.installed: pyproject.toml models/spacy-model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,13 +25,22 @@ $(LS_VENV)/.installed: annotation/label_studio/server-requirements.txt
 
 ls-server: $(LS_VENV)/.installed
 
+# Test only: the release must also load with datasets 3.x (tests/test_release.py runs the card's snippet in it).
+$(DS3_VENV)/.installed: Makefile
+	$(PYTHON) -m venv $(DS3_VENV)
+	$(DS3_VENV)/bin/python -m pip install $(PIP_FLAGS) datasets==3.6.0
+	touch $@
+
+datasets3: $(DS3_VENV)/.installed
+
 leaderboard: install
 	$(VENV)/bin/troopclaims leaderboard
 	$(VENV)/bin/troopclaims ledger --target personnel_deployed --out eval/ledger-seeds
 
-test: install ls-server
+test: install ls-server datasets3
 	$(VENV)/bin/troopclaims validate
-	TROOPCLAIMS_LABEL_STUDIO=$(CURDIR)/$(LS_VENV)/bin/label-studio $(PY) -m pytest -q
+	TROOPCLAIMS_LABEL_STUDIO=$(CURDIR)/$(LS_VENV)/bin/label-studio \
+	TROOPCLAIMS_DATASETS3=$(CURDIR)/$(DS3_VENV)/bin/python $(PY) -m pytest -q
 
 build: install
 	$(VENV)/bin/troopclaims build
@@ -39,4 +49,4 @@ validate: install
 	$(VENV)/bin/troopclaims validate
 
 clean:
-	rm -rf $(VENV) $(LS_VENV)
+	rm -rf $(VENV) $(LS_VENV) $(DS3_VENV)

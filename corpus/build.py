@@ -9,13 +9,13 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .card import render_card, stats
+from .card import agreement_rows, render_card, stats
 from .croissant import render_croissant
-from .dataset import CONFIGS, SPLIT, document_row, features, sentence_rows
+from .dataset import CONFIGS, SPLIT, Part, document_row, features, sentence_rows
 from .errors import GoldError, TroopclaimsError
 from .fingerprint import fingerprint
 from .gold import read_gold
-from .paths import CORPUS_DIR, GOLD_DIR, ROOT, SEEDS_DIR
+from .paths import CORPUS_DIR, GOLD_DIR, PASSES_DIR, ROOT, SEEDS_DIR
 from .provenance import read_provenance
 from .release import release_files
 from .seeds import load_seeds
@@ -64,23 +64,31 @@ def _write_parquet(rows: list[dict], config: str, path: Path) -> int:
     return pq.read_table(path).nbytes
 
 
-def _write_data(docs: list[Document], data_dir: Path) -> tuple[dict[str, list[dict]], dict[str, int]]:
-    """Write both configs; returns their rows and sizes (the card's num_bytes)."""
+def _write_data(docs: list[Document], data_dir: Path) -> list[Part]:
+    """Write every config's splits; returns what was written, for the card and croissant.json."""
     rows = {
         "sentences": [row for d in docs for row in sentence_rows(d)],
         "documents": [document_row(d) for d in docs],
     }
-    nbytes = {c: _write_parquet(rows[c], c, data_dir / c / f"{SPLIT}-00000-of-00001.parquet") for c in CONFIGS}
-    return rows, nbytes
+    parts = []
+    for config in CONFIGS:
+        path = data_dir / config / f"{SPLIT}-00000-of-00001.parquet"
+        nbytes = _write_parquet(rows[config], config, path)
+        content = path.read_bytes()
+        parts.append(Part(config, SPLIT, path.relative_to(data_dir.parent).as_posix(), rows[config], nbytes,
+                          len(content), hashlib.sha256(content).hexdigest()))
+    return parts
 
 
 def build(corpus_dir: Path = CORPUS_DIR, *, seeds_dir: Path = SEEDS_DIR, gold_dir: Path = GOLD_DIR,
           bump: str | None = None, message: str | None = None, today: str | None = None,
-          pre: bool = False) -> BuildResult:
+          pre: bool = False, passes_dir: Path = PASSES_DIR, readme: Path = ROOT / "README.md") -> BuildResult:
     """Build the dataset into ``corpus_dir``.
 
     Nothing is written unless the whole build succeeds, and the new release
-    replaces the old one as a whole (``swap``). When the data's
+    replaces the old one as a whole (``swap``). The card also shows the
+    agreement of the passes in ``passes_dir`` and the leaderboard table of
+    ``readme``. When the data's
     fingerprint differs from the current changelog entry's, a ``bump`` with a
     ``message`` is required: a changed dataset always gets a new version.
     """
@@ -91,7 +99,7 @@ def build(corpus_dir: Path = CORPUS_DIR, *, seeds_dir: Path = SEEDS_DIR, gold_di
     staging = new_staging(corpus_dir)
     try:
         new = staging / "new"
-        rows, nbytes = _write_data(docs, new / "data")
+        parts = _write_data(docs, new / "data")
         fp = fingerprint(new / "data")
         changed = not entries or entries[0].fingerprint != fp
         if bump is None and changed:
@@ -112,17 +120,18 @@ def build(corpus_dir: Path = CORPUS_DIR, *, seeds_dir: Path = SEEDS_DIR, gold_di
         if late:
             raise TroopclaimsError(f"{seeds_dir / 'PROVENANCE.jsonl'}: recorded as added in a version after "
                                    f"{top.version}: {', '.join(late)}; release with --bump so the version matches")
-        files = {p.relative_to(new).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-                 for p in sorted((new / "data").rglob("*")) if p.is_file()}
+        figures = stats(docs, parts, provenance)
+        agreement = agreement_rows(docs, gold_dir, passes_dir)
         (new / "CHANGELOG.md").write_text(render_changelog(entries), encoding="utf-8")
-        (new / "README.md").write_text(render_card(docs, rows, nbytes, top.version, fp, top.date, provenance), encoding="utf-8")
+        (new / "README.md").write_text(render_card(docs, parts, top.version, fp, top.date, provenance, figures,
+                                                   agreement, readme.read_text(encoding="utf-8")), encoding="utf-8")
         (new / "croissant.json").write_text(
-            render_croissant(files, top.version, fp, top.date, stats(docs, rows)), encoding="utf-8")
+            render_croissant(parts, top.version, fp, top.date, figures, agreement), encoding="utf-8")
         commit(staging, corpus_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return BuildResult(top.version, fp, len(docs), len(rows["sentences"]),
-                       sum(len(d.spans) for d in docs), sum(len(d.claims) for d in docs), changed)
+    return BuildResult(top.version, fp, figures["documents"], figures["sentences"], figures["spans"],
+                       figures["claims"], changed)
 
 
 def check(corpus_dir: Path = CORPUS_DIR, *, seeds_dir: Path = SEEDS_DIR, gold_dir: Path = GOLD_DIR,

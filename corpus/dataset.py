@@ -1,7 +1,7 @@
 """Documents -> the rows and features of the two dataset configs."""
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import dataclass, fields
 
 from .iob import spans_to_tags
 from .labels import LABELS, TAG_IDS, TAGS, TARGET_NAMES
@@ -13,6 +13,32 @@ _VALUE_TYPES = {"str": "string", "str | None": "string", "int": "int32", "float 
 
 SPLIT = "test"
 CONFIGS = ("sentences", "documents")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One written data file: a split of a config, with what the card and croissant.json state about it.
+
+    The card and the Croissant file take their configs, splits, counts and
+    sizes from these, never from constants.
+    """
+
+    config: str
+    split: str
+    path: str  # relative to the dataset folder: data/<config>/<split>-00000-of-00001.parquet
+    rows: list[dict]
+    num_bytes: int  # the Arrow size `datasets` reports
+    size: int  # bytes on disk (the card's download_size)
+    sha256: str
+
+    @property
+    def file_id(self) -> str:
+        return f"{self.config}-{self.split}-parquet"
+
+
+def splits(parts: list[Part]) -> list[str]:
+    """The split names in the order the build wrote them."""
+    return list(dict.fromkeys(p.split for p in parts))
 
 # What each config and field holds: the card and the Croissant file both read these.
 CONFIG_DESCRIPTIONS = {

@@ -2,20 +2,41 @@
 
 Written once here so the Hub card's sections and the Croissant RAI fields
 can never say different things. Figures (counts, version, fingerprint) are
-not written here: the card and the Croissant file compute them.
+not written here: texts with ``{placeholders}`` are filled by ``fill`` from
+the counts the card and the Croissant file compute from the data, so no text
+says "five" once articles are added.
 """
 from __future__ import annotations
 
 NAME = "troopclaims"
 CREATOR = "troopclaims maintainers"
 LICENSE_NAME = "apache-2.0-annotations-third-party-texts"  # the Hub's license_name (for `license: other`)
+LICENSE_LINK = "LICENSE"  # the Hub takes LICENSE, LICENSE.md or a URL for license_link; NOTICE explains the texts
+HUB_ID = "<user>/troopclaims"  # the Hub repository; the card's snippets load it (set it when the repo exists)
+REPOSITORY = ("not public yet: the data, gold files, annotation passes and scoring harness live in the project's "
+              "repository, which this release is built from; its label contract, guidelines, agreement report and "
+              "provenance records ship in this release")
+CONTACT = ("Open a discussion in the Community tab of this dataset's page on the Hub; a publisher who wants a "
+           "text removed can ask there too (NOTICE).")
+# Which annotation passes the card compares (annotation/passes/<name>, "gold" for the gold): pass, pass, what
+PASS_COMPARISONS = (
+    ("a", "b", "A vs B (both from the guidelines)"),
+    ("a", "c", "A vs C (C from the label contract alone)"),
+    ("a", "d", "A vs D (D from the contract alone, after release)"),
+    ("gold", "d", "gold vs D"),
+)
+ANNOTATOR_MODEL = ("Claude, Anthropic's language model; each pass was a separate session, and the exact model "
+                   "version of each was not recorded")
+ANNOTATION_PLATFORM = ("None: the passes were written directly as the project's gold JSONL files (LABELS.md for "
+                       "the format); Label Studio (config and round trip in the project) is the platform for "
+                       "annotation rounds on new articles")
 APACHE_URL = "https://www.apache.org/licenses/LICENSE-2.0"
 TEXTS_LICENSE = "Article texts: copyright of their publishers; not licensed by this project (see NOTICE)"
 
 SUMMARY = (
     "A small, exact benchmark for one information-extraction task: in conflict news, find every quantity, "
     "every attribution (who says it) and every date, and link them into claims, so that a reader can see "
-    "who claimed which number when. Five English-language news articles about North Korean troops in "
+    "who claimed which number when. It holds {documents} English-language news articles about North Korean troops in "
     "Russia's war on Ukraine, annotated with QUANTITY, ATTRIBUTION and DATE spans (character offsets and "
     "IOB2 tags) and claims with normalized values."
 )
@@ -30,8 +51,10 @@ LICENSING = (
 )
 
 DATA_COLLECTION = (
-    "The five seed articles (English-language news and wire rewrites published between October 2024 and "
-    "mid-2025) were supplied as plain text by the project's requesters; they were not scraped or sampled. "
+    "The first {seeds} articles (English-language news and wire rewrites, in the dataset since {first_version}) were "
+    "supplied as plain text by the project's requesters; they were not scraped or sampled. Their sources were "
+    "established afterwards by searching stored public web pages for each text's own sentences; each document's "
+    "record says what was found, or which searches found nothing. "
     "Articles added later enter one at a time with a provenance record (source URL, outlet, publication "
     "date, licence note, the version that added it), listed per document in the card. "
     "They are kept byte for byte, with their sha256, and nothing in them is edited. The texts carry no "
@@ -41,7 +64,7 @@ DATA_COLLECTION = (
 )
 
 ANNOTATION_PROTOCOL = (
-    "Every pass was made by a language-model annotator session, not by people. Written guidelines were "
+    "Every pass was made by a language-model annotator session ({ANNOTATOR_MODEL}), not by people. Written guidelines were "
     "drawn up first from the label contract and a close reading of the seeds. Pass A and pass B were made "
     "independently from the guidelines (neither saw the other, the gold or any extractor output) and agreed "
     "completely. Pass C was made from the label contract alone, without the guidelines, "
@@ -49,35 +72,35 @@ ANNOTATION_PROTOCOL = (
     "against the contract, and the gold is pass A with the two changes that adjudication took from C. "
     "After release, pass D (again from the contract alone) checked the gold and changed nothing. The passes "
     "were written directly in the project's gold file format; agreement was measured with the project's "
-    "span matching. The agreement figures and every decision are in the project's annotation/AGREEMENT.md. "
+    "span matching. The agreement figures and every decision are in AGREEMENT.md. "
     "Since all passes were model sessions sharing one reading of the contract, treat the agreement as an "
     "upper bound on what independent human annotators would reach."
 )
 ANNOTATIONS_PER_ITEM = "Four independent passes per document (A, B, C, D), adjudicated into one gold annotation."
-ANNOTATOR_DEMOGRAPHICS = "None: the annotators were language-model sessions, not people."
+ANNOTATOR_DEMOGRAPHICS = "None: the annotators were language-model sessions ({ANNOTATOR_MODEL}), not people."
 
 USES = (
     "Evaluating extractors (rules, NER models, LLM prompts) that find QUANTITY, ATTRIBUTION and DATE spans "
     "in news and link them into claims; comparing span-matching schemes; studying how conflicting "
-    "estimates are attributed. It is a test set: one `test` split, scored with seqeval's strict IOB2 mode "
+    "estimates are attributed. It is an evaluation set (splits: {splits}), scored with seqeval's strict IOB2 mode "
     "and SemEval-2013 span matching by the project's harness."
 )
 OUT_OF_SCOPE = (
-    "Training or fine-tuning models to be reported as general-purpose extractors (five articles are far too "
-    "few, and the benchmark is then spent); estimating troop numbers or judging which source is right "
+    "Training or fine-tuning models to be reported as general-purpose extractors ({documents} articles are far "
+    "too few, and the benchmark is then spent); estimating troop numbers or judging which source is right "
     "(the gold records who claimed what, not what is true); any use that profiles the named people; "
     "redistributing the article texts outside research on information extraction."
 )
 
 BIASES = (
-    "All five articles cover one topic (North Korean troops in Russia's war on Ukraine) over about eight "
-    "months, in English, from Western and Ukrainian-aligned outlets and wire rewrites; the sources they "
+    "All {documents} articles cover one topic (North Korean troops in Russia's war on Ukraine), published "
+    "between {first_published} and {last_published} as far as their content dates them, in English, from Western and Ukrainian-aligned outlets and wire rewrites; the sources they "
     "quote are mostly Ukrainian, South Korean and Western officials, intelligence services and analysts. "
     "A system tuned here learns that register and that cast of sources."
 )
-LIMITATIONS = (  # .format(documents=, sentences=, spans=, claims=)
+LIMITATIONS = (
     "Tiny: {documents} documents, {sentences} sentences, {spans} spans, {claims} claims; confidence intervals are wide and a few spans "
-    "move scores. Only a test split. The baselines were written by engineers who had read the seed texts, "
+    "move scores. Splits: {splits}. The baselines were written by engineers who had read the seed texts, "
     "so their scores are an optimistic reference, not unseen-data estimates. Annotation by model sessions "
     "(see the annotation protocol). Publication dates are inferred to month precision at best. The numbers "
     "in the texts are claims by the quoted sources, not verified facts."
@@ -93,12 +116,34 @@ SOCIAL_IMPACT = (
     "Better attribution of figures in conflict reporting helps readers weigh claims against their "
     "sources. Misuse risks: presenting an extractor's output, or the gold, as verified facts about a war."
 )
+PREPROCESSING = (
+    "Texts are kept byte for byte (UTF-8, sha256 recorded); nothing is normalized, corrected or removed. "
+    "Offsets count Unicode code points (Python string indices), not UTF-8 bytes. Sentences and tokens come from "
+    "spaCy's blank English tokenizer with a rule-based sentencizer (sentences also end at line breaks); "
+    "whitespace-only tokens are dropped; IOB2 tags are derived from the character spans, never annotated apart."
+)
+ANNOTATION_ANALYSIS = (
+    "Agreement between independent passes, measured with SemEval-2013 span matching (exact-match and overlap "
+    "F1) and claim by claim; every difference was adjudicated against the label contract. Span agreement per "
+    "comparison: {agreement}. Claim agreement, tables and every decision: AGREEMENT.md."
+)
 MAINTENANCE = (
     "Versioned: every change to the data gets a new version and a CHANGELOG.md entry recording the content "
     "fingerprint (sha256 over the rows and schema), so results name exactly the data they scored. Fixes to "
     "the gold are made through the project's repository (validate, build, bump) and released as new "
     "versions; old versions stay listed."
 )
+
+
+def fill(text: str, **figures) -> str:
+    """A text above with its ``{placeholders}`` filled: figures from the data, and the annotator model."""
+    return text.format(ANNOTATOR_MODEL=ANNOTATOR_MODEL, **figures)
+
+
+def apa(version: str, year: str) -> str:
+    """The citation in APA style (the card shows it beside the BibTeX)."""
+    return (f"{CREATOR}. ({year}). *troopclaims: who claimed which number when. Quantities, attributions and "
+            f"dates in conflict news* (Version {version}) [Data set].")
 
 
 def bibtex(version: str, year: str) -> str:

@@ -2,7 +2,9 @@
 
 The record is the one place a document's source is written down (URL,
 outlet, publication date as precise as known, licence note, the dataset
-version that added it); the card's provenance table is rendered from it.
+version that added it, and how the source was established: given with the
+article, or found by searching for its sentences, or the searches that found
+nothing); the card's provenance table is rendered from it.
 New articles get the id ``NNN_<first 16 hex of the text's sha256>``: the
 next free number, then a digest, so an id never changes and names its text.
 (The five seeds' 16 hex digits predate this rule and are kept as they are.)
@@ -23,8 +25,8 @@ from .seeds import MANIFEST, read_manifest
 from .version import VERSION
 
 PROVENANCE = "PROVENANCE.jsonl"
-KEYS = ("doc_id", "sha256", "url", "outlet", "published", "licence_note", "added_in")
-
+KEYS = ("doc_id", "sha256", "url", "outlet", "published", "licence_note", "added_in", "source_note")
+GIVEN = "Given with the article by whoever added it (`troopclaims add-article`)."
 
 
 class ArticleError(TroopclaimsError):
@@ -40,6 +42,7 @@ class Provenance:
     published: str | None  # ISO 8601 as precise as known; None when only the content dates it
     licence_note: str
     added_in: str  # the dataset version that first contains the document
+    source_note: str  # how url/outlet/published were established, or the searches that found nothing
 
 
 def read_provenance(seeds_dir: Path = SEEDS_DIR, *, strict: bool = True) -> dict[str, Provenance]:
@@ -134,7 +137,7 @@ def add_article(path: Path, *, url: str, outlet: str, published: str, licence_no
     text_path = seeds_dir / f"{doc_id}.txt"
     if text_path.exists() and text_path.read_bytes() != data:
         raise ArticleError(f"{text_path}: exists with other content; remove it or list it in {MANIFEST}")
-    record = Provenance(doc_id, digest, url, outlet.strip(), published, licence_note.strip(), added_in)
+    record = Provenance(doc_id, digest, url, outlet.strip(), published, licence_note.strip(), added_in, GIVEN)
     write_output(text_path, data)
     write_output(seeds_dir / PROVENANCE, render_provenance({**records, doc_id: record}))
     lines = [f"{sha}  {d}.txt\n" for d, sha in sorted({**manifest, doc_id: digest}.items())]

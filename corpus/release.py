@@ -3,8 +3,10 @@
 corpus/ holds the dataset beside the package's Python files, so uploading it
 would ship code, and a copy named after one of its modules (``validate/``)
 is taken for a dataset script that `datasets` refuses. The release folder
-holds only data and documents; `hf upload <user>/troopclaims release/ .
---repo-type dataset` publishes it. Nothing here talks to the Hub.
+holds only data and documents, including the project files the card links
+to (the label contract, guidelines, agreement report, provenance records),
+so every link in the card resolves inside it. ``publish_commands`` says how
+to upload it and tag the version; nothing here talks to the Hub.
 """
 from __future__ import annotations
 
@@ -17,8 +19,11 @@ from .swap import commit, is_swap_leftover, new_staging, recover
 
 DEFAULT_OUT = ROOT / "release"
 FROM_CORPUS = ("README.md", "CHANGELOG.md", "croissant.json")
-FROM_ROOT = ("LICENSE", "NOTICE")
-NAMES = ("data",) + FROM_CORPUS + FROM_ROOT  # everything a release folder holds
+# release name -> path under the project root; the card links to each (corpus/card.py SHIPPED)
+FROM_ROOT = {"LICENSE": "LICENSE", "NOTICE": "NOTICE", "LABELS.md": "annotation/LABELS.md",
+             "GUIDELINES.md": "annotation/GUIDELINES.md", "AGREEMENT.md": "annotation/AGREEMENT.md",
+             "PROVENANCE.jsonl": "seeds/PROVENANCE.jsonl"}
+NAMES = ("data",) + FROM_CORPUS + tuple(FROM_ROOT)  # everything a release folder holds
 
 
 class ReleaseError(TroopclaimsError):
@@ -27,7 +32,7 @@ class ReleaseError(TroopclaimsError):
 
 def release_files(corpus_dir: Path = CORPUS_DIR, root: Path = ROOT) -> dict[str, bytes]:
     """What a release folder holds: relative path -> bytes. Deterministic: it only copies built files."""
-    sources = [(corpus_dir / n, n) for n in FROM_CORPUS] + [(root / n, n) for n in FROM_ROOT]
+    sources = [(corpus_dir / n, n) for n in FROM_CORPUS] + [(root / path, n) for n, path in FROM_ROOT.items()]
     missing = [str(path) for path, _ in sources if not path.is_file()]
     missing += [] if (corpus_dir / "data").is_dir() else [str(corpus_dir / "data")]
     if missing:
@@ -40,6 +45,15 @@ def release_files(corpus_dir: Path = CORPUS_DIR, root: Path = ROOT) -> dict[str,
     if code:
         raise ReleaseError(f"a release holds no code, but would hold {', '.join(code)}")
     return files
+
+
+def publish_commands(folder: str, version: str, fingerprint: str, repo: str) -> list[str]:
+    """The commands that publish ``folder`` as ``version``: one commit that also deletes data files the
+    new version no longer has (else the configs' globs would load stale shards too), then the tag
+    ``v<version>`` that `load_dataset(..., revision="v<version>")` names."""
+    message = f"troopclaims {version} ({fingerprint})"
+    return [f'hf upload {repo} {folder} . --repo-type dataset --delete "data/**" --commit-message "{message}"',
+            f'hf repos tag create {repo} v{version} --repo-type dataset -m "{message}"']
 
 
 def write_release(out: Path = DEFAULT_OUT, corpus_dir: Path = CORPUS_DIR, root: Path = ROOT) -> dict[str, bytes]:

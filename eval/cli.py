@@ -56,7 +56,12 @@ def _cmd_release(args) -> int:
     out = (target.relative_to(Path.cwd()) if target.is_relative_to(Path.cwd()) else target).as_posix() + "/"
     print(f"wrote {out}: troopclaims {result.version} ({result.fingerprint}), {len(files)} files, "
           f"{sum(len(b) for b in files.values())} bytes, no code")
-    print(f"publish with: hf upload <user>/troopclaims {out} . --repo-type dataset")
+    from corpus.datasheet import HUB_ID
+    from corpus.release import publish_commands
+
+    print("publish with (one commit that also deletes stale data files, then the version tag):")
+    for command in publish_commands(out, result.version, result.fingerprint, HUB_ID):
+        print(f"  {command}")
     return 0
 
 
@@ -65,8 +70,9 @@ def _add_release_parser(sub) -> None:
                        description="Check that corpus/ is what the sources build, then write a folder holding "
                                    "only the dataset: data/, the card (README.md), CHANGELOG.md, croissant.json, "
                                    "LICENSE and NOTICE. The folder is replaced as a whole; one holding other "
-                                   "files is refused. Nothing is uploaded: publish it with `hf upload <user>/"
-                                   "troopclaims release/ . --repo-type dataset`.")
+                                   "files is refused. Nothing is uploaded: it prints the `hf upload` (deleting "
+                                   "stale data files in the same commit) and `hf repos tag create` commands that "
+                                   "publish it as its version.")
     p.add_argument("--out", type=Path, metavar="DIR", help="the folder to write (default: release/, git-ignored)")
     p.set_defaults(func=_cmd_release)
 

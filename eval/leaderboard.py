@@ -13,6 +13,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from corpus.card import LEADERBOARD_END as END, LEADERBOARD_START as START  # the card shows the table too
 from corpus.errors import TroopclaimsError
 from corpus.io import write_output
 from corpus.labels import LABELS
@@ -24,7 +25,6 @@ from .result import Result, load_result, write_result
 from .score import run
 from .sources import DEFAULT_TIMEOUT, Source, from_registry
 
-START, END = "<!-- leaderboard:start -->", "<!-- leaderboard:end -->"
 DEFAULT_OUT = ROOT / "leaderboard"
 
 

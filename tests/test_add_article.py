@@ -36,6 +36,7 @@ def test_an_article_is_stored_verbatim_with_its_provenance(seeds, tmp_path, caps
     record = read_provenance(seeds)[doc_id]
     assert (record.url, record.outlet, record.published, record.added_in) == (
         "https://news.example.org/river", "Example River Times", "2031-06", bumped(current_version(), "minor"))
+    assert "add-article" in record.source_note
     assert f"added {doc_id}" in capsys.readouterr().out
     assert set(load_seeds(seeds)) - {doc_id} == set(load_seeds())  # the seeds keep their ids
 
@@ -92,5 +93,10 @@ def test_the_card_lists_every_document_s_provenance():
     from corpus.paths import CORPUS_DIR
 
     card = (CORPUS_DIR / "README.md").read_text(encoding="utf-8")
-    for doc_id, record in read_provenance().items():
-        assert f"| `{doc_id}` | not recorded | not recorded |" in card and record.added_in == "0.1.0"
+    records = read_provenance()
+    for doc_id, record in records.items():
+        source = f"<{record.url}>" if record.url else "not found"
+        assert f"| `{doc_id}` | test | {record.outlet or 'not found'} | {source} |" in card
+        assert f"- `{doc_id}`: {record.source_note}" in card
+    assert any(r.url is None and r.source_note.startswith("Not found. Queries tried") for r in records.values())
+    assert all(r.source_note for r in records.values()), "every seed says how its source was, or was not, found"

@@ -5,6 +5,10 @@ All offline and with the real libraries.
 """
 import hashlib
 import json
+import os
+import re
+import subprocess
+import sys
 
 import pytest
 
@@ -12,7 +16,7 @@ from corpus.build import StaleBuildError, build, check
 from corpus.dataset import CONFIGS, SPLIT
 from corpus.labels import LABELS, TAGS
 from corpus.paths import CORPUS_DIR, ROOT
-from corpus.release import NAMES, ReleaseError, release_files, write_release
+from corpus.release import FROM_ROOT, NAMES, ReleaseError, release_files, write_release
 from corpus.version import current_version, is_release
 
 
@@ -76,7 +80,7 @@ def test_card_parses_and_its_metadata_matches_the_data(release, loaded):
     for key in ("annotations_creators", "language_creators", "source_datasets", "license_link"):
         assert meta.get(key), key
     assert "license_details" not in meta
-    assert (release / meta["license_link"]).is_file()
+    assert meta["license_link"] in ("LICENSE", "LICENSE.md") and (release / meta["license_link"]).is_file()
     assert [c["config_name"] for c in meta["configs"]] == list(CONFIGS)
     for config_meta in meta["configs"]:
         (files,) = config_meta["data_files"]
@@ -87,9 +91,91 @@ def test_card_parses_and_its_metadata_matches_the_data(release, loaded):
         (split,) = info["splits"]
         assert split["num_examples"] == ds.num_rows
         assert split["num_bytes"] == ds.info.splits[SPLIT].num_bytes, "num_bytes is what `datasets` computes"
-    for heading in ("## Uses", "### Out-of-Scope Use", "## Bias, Risks, and Limitations",
-                    "#### Personal and Sensitive Information", "## Citation", "```bibtex\n@misc{"):
-        assert heading in card.text
+        files = release.glob(f"data/{info['config_name']}/*.parquet")
+        assert info["download_size"] == sum(f.stat().st_size for f in files) == ds.info.download_size
+        flat = [f["name"] for f in info["features"] if "sequence" in f]
+        assert "list" not in str([f for f in info["features"] if f["name"] in flat]), "flat lists are sequence:"
+    template = ["## Dataset Details", "### Dataset Description", "### Dataset Sources", "## Uses", "### Direct Use",
+                "### Out-of-Scope Use", "## Dataset Structure", "## Dataset Creation", "### Curation Rationale",
+                "### Source Data", "#### Data Collection and Processing", "#### Who are the source data producers?",
+                "### Annotations", "#### Annotation process", "#### Who are the annotators?",
+                "#### Personal and Sensitive Information", "## Bias, Risks, and Limitations", "### Recommendations",
+                "## Citation", "```bibtex\n@misc{", "**APA:**", "## Glossary", "## More Information",
+                "## Dataset Card Authors", "## Dataset Card Contact", "### Social Impact", "#### How to evaluate",
+                "#### Baseline scores"]
+    assert [h for h in template if h not in card.text] == []
+    assert "Unicode code points" in card.text and "Claude" in card.text
+
+
+def test_every_file_or_link_the_card_names_is_in_the_release_or_absolute(release):
+    text = (release / "README.md").read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(([^)]+)\)", text) + re.findall(r"<(https?://[^>]+)>", text)
+    targets += [m for m in re.findall(r"`([A-Za-z_]+\.(?:md|jsonl|json))`", text)]
+    assert "LABELS.md" in targets and "PROVENANCE.jsonl" in targets
+    missing = [t for t in targets if not t.startswith(("https://", "http://", "#")) and not (release / t).is_file()]
+    assert missing == []
+    assert "annotation/" not in text and "seeds/" not in text, "no path of the project's repository"
+
+
+def _code_blocks(release) -> list[str]:
+    from corpus.datasheet import HUB_ID
+
+    text = (release / "README.md").read_text(encoding="utf-8")
+    return [block.replace(HUB_ID, str(release)) for block in re.findall(r"```python\n(.*?)```", text, re.S)]
+
+
+def _run(python: str, code: str, tmp_path) -> str:
+    env = {**os.environ, "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf")}
+    done = subprocess.run([python, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def test_the_card_snippets_run_as_printed(release, tmp_path):
+    """Loading and evaluating, with the Hub id replaced by the release folder; datasets 5.x here."""
+    load, evaluate = _code_blocks(release)
+    assert eval(_run(sys.executable, load, tmp_path).splitlines()[-1]) == list(TAGS)
+    out = _run(sys.executable, evaluate, tmp_path)
+    f1 = float(re.search(r"strict micro F1: ([0-9.]+)", out)[1])
+    assert 0 < f1 < 1 and "QUANTITY" in out
+
+
+def test_the_release_loads_with_datasets_3(release, tmp_path):
+    """The card's load snippet as printed, and both configs' rows, under datasets 3.6 (`make test` installs it)."""
+    python = os.environ.get("TROOPCLAIMS_DATASETS3", "")
+    if not (python and os.access(python, os.X_OK)):
+        reason = "TROOPCLAIMS_DATASETS3 is not a Python with datasets 3.x (`make datasets3` installs one)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    load, _ = _code_blocks(release)
+    out = _run(python, load + """
+import datasets, json
+print(json.dumps([datasets.__version__, sentences.num_rows, documents.num_rows,
+                  sentences[0]["ner_tags"], documents[0]["spans"][0]]))""", tmp_path)
+    version, n_sentences, n_documents, tags, span = json.loads(out.splitlines()[-1])
+    assert eval(out.splitlines()[-2]) == list(TAGS)
+    import datasets
+
+    sents = datasets.load_dataset(str(release), split=SPLIT, cache_dir=str(tmp_path / "c5"))
+    docs = datasets.load_dataset(str(release), "documents", split=SPLIT, cache_dir=str(tmp_path / "c5"))
+    assert version.startswith("3.") and (n_sentences, n_documents) == (sents.num_rows, docs.num_rows)
+    assert tags == sents[0]["ner_tags"] and span == docs[0]["spans"][0]
+
+
+def test_publish_commands_delete_stale_data_and_tag_the_version(release):
+    import fnmatch
+    import shlex
+
+    from corpus.release import publish_commands
+
+    version = current_version()
+    upload, tag = (shlex.split(c) for c in publish_commands("release/", version, "sha256:x", "me/troopclaims"))
+    assert upload[:5] == ["hf", "upload", "me/troopclaims", "release/", "."] and "--repo-type" in upload
+    stale = upload[upload.index("--delete") + 1]
+    assert fnmatch.fnmatch("data/sentences/test-00000-of-00002.parquet", stale)
+    assert tag[:5] == ["hf", "repos", "tag", "create", "me/troopclaims"] and tag[5] == f"v{version}"
+    assert f'revision="v{version}"' in (release / "README.md").read_text(encoding="utf-8")
 
 
 def test_croissant_validates_and_mlcroissant_reads_every_record(release, loaded):
@@ -101,15 +187,26 @@ def test_croissant_validates_and_mlcroissant_reads_every_record(release, loaded)
     dataset = mlc.Dataset(str(release / "croissant.json"))  # raises on any validation error
     assert not dataset.metadata.issues.errors and not dataset.metadata.issues.warnings
     assert dataset.metadata.version == current_version()
+    assert dataset.metadata.url and meta["url"].startswith("https://huggingface.co/datasets/")
     assert {k for k in meta if k.startswith("rai:")} >= {
         "rai:dataCollection", "rai:dataAnnotationProtocol", "rai:dataLimitations", "rai:dataBiases",
-        "rai:personalSensitiveInformation", "rai:dataUseCases", "rai:dataReleaseMaintenancePlan"}
+        "rai:personalSensitiveInformation", "rai:dataUseCases", "rai:dataReleaseMaintenancePlan",
+        "rai:dataCollectionTimeFrame", "rai:dataPreprocessingProtocol", "rai:dataAnnotationAnalysis",
+        "rai:dataAnnotationPlatform"}
     assert "model annotator" in meta["rai:dataAnnotationProtocol"].replace("language-model", "model")
+    sets = {r["@id"]: r for r in meta["recordSet"]}
+    assert sets["ner_tags"]["dataType"] == sets["span_labels"]["dataType"] == "sc:Enumeration"
+    fields = {f["@id"]: f for r in sets.values() for f in r["field"]} | {
+        s["@id"]: s for r in sets.values() for f in r["field"] for s in f.get("subField", [])}
+    assert fields["sentences/ner_tags"]["references"] == {"field": {"@id": "ner_tags/id"}}
+    assert fields["documents/spans/label"]["references"] == {"field": {"@id": "span_labels/id"}}
+    assert sets["splits"]["dataType"] == "cr:Split" and all("key" in r for r in sets.values())
     assert [r["ner_tags/name"] for r in dataset.records("ner_tags")] == list(TAGS)
     assert [r["span_labels/name"] for r in dataset.records("span_labels")] == list(LABELS)
+    assert [r["splits/name"] for r in dataset.records("splits")] == [SPLIT]
 
     sentences = list(dataset.records("sentences"))
-    assert len(sentences) == 101
+    assert len(sentences) == 101 and {r["sentences/split"] for r in sentences} == {SPLIT.encode()}
     assert [list(r["sentences/ner_tags"]) for r in sentences] == loaded["sentences"]["ner_tags"]
     documents = list(dataset.records("documents"))
     assert len(documents) == 5
@@ -144,8 +241,9 @@ def test_check_covers_croissant_and_the_release(sources, tmp_path):
     build(corpus, seeds_dir=seeds, gold_dir=gold, bump="major", message="first", today="2026-01-01")
     root = tmp_path / "root"
     root.mkdir()
-    for name in ("LICENSE", "NOTICE"):
-        shutil.copy(ROOT / name, root / name)
+    for path in FROM_ROOT.values():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / path, root / path)
     check(corpus, seeds_dir=seeds, gold_dir=gold, root=root)
     meta = json.loads((corpus / "croissant.json").read_text(encoding="utf-8"))
     assert meta["version"] == "1.0.0" and meta["datePublished"] == "2026-01-01"

@@ -182,7 +182,8 @@ def test_a_round_from_add_to_release(scratch, people, label_studio, tmp_path):
     expected = bumped(current_version(), "minor")  # from a release candidate: its release
     assert (released.version, released.documents, released.claims) == (expected, 7, 47 + 4)
     card = (scratch["corpus"] / "README.md").read_text(encoding="utf-8")
-    assert f"| `{doc_a.id}` | Example Harbour News | <https://news.example.org/harbour> | 2031-03-04 | {expected} |" in card
+    assert (f"| `{doc_a.id}` | test | Example Harbour News | <https://news.example.org/harbour> | 2031-03-04 "
+            f"| 2031-03-04 | {expected} |") in card
     assert check(scratch["corpus"], seeds_dir=scratch["seeds"], gold_dir=scratch["gold"]).version == expected
     # The seed gold is untouched, in the scratch copy and in the repository.
     assert {p: b for p, b in _snapshot(scratch["gold"]).items() if p in real_gold} == real_gold
