@@ -8,7 +8,7 @@ import pytest
 from eval.cli import build_parser, main
 
 SUBCOMMANDS = ["add-article", "build", "release", "validate", "score", "align", "leaderboard", "claims", "agreement", "extractors",
-               "ls"]
+               "ledger", "ls"]
 
 
 def test_every_subcommand_has_help_that_explains_itself(capsys):

@@ -94,8 +94,10 @@ def label_config(labels: tuple[str, ...] = LABELS) -> str:
     _el(claim, "Header", value="target: what the number counts (annotation/LABELS.md)", size="6")
     target = _el(claim, "Choices", name=TARGET, toName=TEXT, perRegion="true", whenLabelValue="QUANTITY",
                  choice="single-radio", required="false")
-    for name, definition in TARGETS.items():
-        _el(target, "Choice", value=name, hint=definition)
+    for i, (name, definition) in enumerate(TARGETS.items(), 1):
+        # Explicit chords: without them Label Studio binds the bare digits 1-9 to these choices (seen in the
+        # browser: typing "3" outside a field made the selected claim's target `killed`).
+        _el(target, "Choice", value=name, hint=definition, hotkey=f"alt+shift+{i}")
     ET.indent(root, space="  ")
     return ET.tostring(root, encoding="unicode") + "\n"
 
