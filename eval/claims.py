@@ -141,7 +141,7 @@ def claim_rows(doc: Document) -> list[dict]:
 
     rows = []
     for c in sorted(doc.claims, key=lambda c: spans[c.quantity].start if c.quantity in spans else len(doc.text)):
-        rows.append({"claim": c.id, "quantity": shown(c.quantity), "range": _range(c),
+        rows.append({"claim": c.id, "quantity": shown(c.quantity), "range": claim_range(c),
                      "source": shown(c.source), "date": shown(c.date), "date_value": c.date_value or "",
                      "target": c.target or "",
                      "offset": spans[c.quantity].start if c.quantity in spans else None})
@@ -152,7 +152,8 @@ def _fmt(v) -> str:
     return "" if v is None else f"{v:,}" if isinstance(v, int) or float(v).is_integer() else f"{v:,}"
 
 
-def _range(c: Claim) -> str:
+def claim_range(c: Claim) -> str:
+    """A claim's normalized bounds as a reader writes them: ~600, <= 100,000, 25,000..30,000."""
     approx = "~" if c.approximate else ""
     if c.low is None and c.high is None:
         return "?"

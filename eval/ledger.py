@@ -31,7 +31,7 @@ from corpus.io import write_output
 from corpus.labels import TARGET_NAMES
 from corpus.types import Claim, Document, Span
 
-from .claims import _range, pair_claims
+from .claims import claim_range, pair_claims
 
 MISSED, INVENTED = "missed", "invented"
 NO_SOURCE = "(no source)"
@@ -95,7 +95,7 @@ def _entries(doc: Document, bounds: list[tuple[int, int]], claims: Iterable[tupl
     for c, status in claims:
         q = spans.get(c.quantity)
         i = max(bisect_right(starts, q.start if q else 0) - 1, 0)
-        out.append(Entry(c.target or NO_TARGET, c.date_value, c.low, c.high, c.approximate, _range(c), q,
+        out.append(Entry(c.target or NO_TARGET, c.date_value, c.low, c.high, c.approximate, claim_range(c), q,
                          spans.get(c.source) if c.source else None, spans.get(c.date) if c.date else None,
                          doc.id, i, bounds[i], c.id, status))
     return out

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from corpus.gold import dumps
 from corpus.labels import TARGET_NAMES, TARGETS
 from corpus.normalize import normalize_quantity
 from corpus.paths import GOLD_DIR
