@@ -140,7 +140,9 @@ def _provenance(docs: list[Document], provenance: dict[str, Provenance], split_o
         p = provenance[d.id]
         rows.append([f"`{d.id}`", split_of[d.id], p.outlet or "not found", f"<{p.url}>" if p.url else "not found",
                      p.published or "not shown", d.published or "none", p.added_in])
-        notes.append(f"- `{d.id}`: {p.source_note} Licence: {p.licence_note}")
+        found = f" Found with the search {p.query!r}." if p.query else ""
+        taken = f" Taken {p.taken}." if p.taken else ""
+        notes.append(f"- `{d.id}`: {p.source_note}{found}{taken} Licence: {p.licence_note}")
     header = ["document", "split", "outlet", "source", "published (source)", "published (inferred, in the data)",
               "added in"]
     return _table(header, rows) + "\n\n" + "\n".join(notes)

@@ -25,7 +25,7 @@ from .seeds import MANIFEST, read_manifest
 from .version import VERSION
 
 PROVENANCE = "PROVENANCE.jsonl"
-KEYS = ("doc_id", "sha256", "url", "outlet", "published", "licence_note", "added_in", "source_note")
+KEYS = ("doc_id", "sha256", "url", "outlet", "published", "licence_note", "added_in", "source_note", "query", "taken")
 GIVEN = "Given with the article by whoever added it (`troopclaims add-article`)."
 
 
@@ -43,6 +43,8 @@ class Provenance:
     licence_note: str
     added_in: str  # the dataset version that first contains the document
     source_note: str  # how url/outlet/published were established, or the searches that found nothing
+    query: str | None = None  # the search that found the article, when one did
+    taken: str | None = None  # ISO date the text was taken from its source, when known
 
 
 def read_provenance(seeds_dir: Path = SEEDS_DIR, *, strict: bool = True) -> dict[str, Provenance]:
@@ -89,7 +91,7 @@ def _text(data: bytes, name: str) -> str:
     return text
 
 
-def _check_fields(url: str, outlet: str, published: str, licence_note: str, added_in: str) -> None:
+def _check_fields(url: str, outlet: str, published: str, licence_note: str, added_in: str, taken: str | None) -> None:
     if not re.fullmatch(r"https?://[^\s/]+\S*", url or ""):
         raise ArticleError(f"--url {url!r}: expected the article's http:// or https:// address")
     if not (outlet or "").strip():
@@ -99,12 +101,16 @@ def _check_fields(url: str, outlet: str, published: str, licence_note: str, adde
                            "YYYY-MM-DD, as precise as known (2024, 2024-11, 2024-11-18)")
     if not (licence_note or "").strip():
         raise ArticleError("--licence-note is empty: say under what terms the text is used")
+    if taken is not None and not (is_iso_date(taken) and len(taken) == 10):
+        raise ArticleError(f"--taken {taken!r} is not a full ISO 8601 date; allowed: YYYY-MM-DD (the day the text "
+                           "was taken)")
     if not VERSION.fullmatch(added_in or ""):
         raise ArticleError(f"--added-in {added_in!r}: expected a version MAJOR.MINOR.PATCH or MAJOR.MINOR.PATCH-rc.N")
 
 
 def add_article(path: Path, *, url: str, outlet: str, published: str, licence_note: str,
-                added_in: str | None = None, seeds_dir: Path = SEEDS_DIR,
+                added_in: str | None = None, query: str | None = None, taken: str | None = None,
+                source_note: str | None = None, seeds_dir: Path = SEEDS_DIR,
                 changelog: Path = CHANGELOG_PATH) -> Provenance:
     """Store the text of ``path`` byte for byte as a new document, with its sha256 and provenance.
 
@@ -123,7 +129,7 @@ def add_article(path: Path, *, url: str, outlet: str, published: str, licence_no
         data, _ = read_bytes(f, name, 16 * 2**20)
     _text(data, name)
     added_in = added_in or bumped(current_version(changelog), "minor")
-    _check_fields(url, outlet, published, licence_note, added_in)
+    _check_fields(url, outlet, published, licence_note, added_in, taken)
     digest = hashlib.sha256(data).hexdigest()
     manifest = read_manifest(seeds_dir)
     records = read_provenance(seeds_dir, strict=False)
@@ -137,7 +143,9 @@ def add_article(path: Path, *, url: str, outlet: str, published: str, licence_no
     text_path = seeds_dir / f"{doc_id}.txt"
     if text_path.exists() and text_path.read_bytes() != data:
         raise ArticleError(f"{text_path}: exists with other content; remove it or list it in {MANIFEST}")
-    record = Provenance(doc_id, digest, url, outlet.strip(), published, licence_note.strip(), added_in, GIVEN)
+    note = f"{GIVEN} {source_note.strip()}" if (source_note or "").strip() else GIVEN
+    record = Provenance(doc_id, digest, url, outlet.strip(), published, licence_note.strip(), added_in, note,
+                        (query or "").strip() or None, taken)
     write_output(text_path, data)
     write_output(seeds_dir / PROVENANCE, render_provenance({**records, doc_id: record}))
     lines = [f"{sha}  {d}.txt\n" for d, sha in sorted({**manifest, doc_id: digest}.items())]

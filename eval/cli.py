@@ -480,7 +480,8 @@ def _cmd_add_article(args) -> int:
     from corpus.provenance import add_article
 
     record = add_article(args.file, url=args.url, outlet=args.outlet, published=args.published,
-                         licence_note=args.licence_note, added_in=args.added_in, seeds_dir=args.seeds_dir or SEEDS_DIR)
+                         licence_note=args.licence_note, added_in=args.added_in, query=args.query, taken=args.taken,
+                         source_note=args.source_note, seeds_dir=args.seeds_dir or SEEDS_DIR)
     print(f"added {record.doc_id} (sha256 {record.sha256[:16]}..., {record.outlet}, published {record.published}, "
           f"to be released in {record.added_in})")
     print(f"next: `troopclaims ls push-round ROUND {record.doc_id} ...` to annotate it")
@@ -502,6 +503,10 @@ def _add_add_article_parser(sub) -> None:
                    help="the terms under which the text is used (e.g. 'copyright the publisher; research use')")
     p.add_argument("--added-in", metavar="VERSION",
                    help="the dataset version that will first contain it (default: the next minor version)")
+    p.add_argument("--query", metavar="TEXT", help="the search that found the article, if one did")
+    p.add_argument("--taken", metavar="DATE", help="the day the text was taken from its source, YYYY-MM-DD")
+    p.add_argument("--source-note", metavar="TEXT",
+                   help="how the URL, outlet and date were established, and any change to the text as found")
     p.add_argument("--seeds-dir", type=Path, metavar="DIR", help=argparse.SUPPRESS)
     p.set_defaults(func=_cmd_add_article)
 
