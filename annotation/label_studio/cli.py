@@ -115,6 +115,19 @@ def _cmd_pull_round(args) -> int:
     return 0
 
 
+def _cmd_submit(args) -> int:
+    from corpus.paths import SEEDS_DIR
+
+    from .rounds import submit
+
+    result = submit(args.round, args.files, adjudication=args.adjudication, seeds_dir=args.seeds_dir or SEEDS_DIR)
+    print(f"round {args.round}{' adjudication' if args.adjudication else ''}: {result.project_url}")
+    for what, ids in (("created", result.created), ("updated", result.updated), ("unchanged", result.unchanged)):
+        if ids:
+            print(f"  {what}: {', '.join(ids)}")
+    return 0
+
+
 def _cmd_push_adjudication(args) -> int:
     from corpus.paths import SEEDS_DIR
 
@@ -231,6 +244,19 @@ def add_ls_parser(sub, read_predictions=_refuse_predictions) -> None:
     _round_args(pr)
     pr.add_argument("--agreement-file", type=Path, metavar="FILE", help="default: annotation/AGREEMENT.md")
     pr.set_defaults(func=_cmd_pull_round)
+
+    sb = ls.add_parser(
+        "submit", help="send annotation files (gold format) as your own annotations of a round's tasks",
+        formatter_class=fmt, epilog=ENV_HELP,
+        description=_wrap("For annotators who work outside the browser (scripts, language-model sessions): "
+                          "each FILE, named <doc_id>.jsonl in the gold format, is validated against the task's "
+                          "text, then becomes the annotation of the account whose token is in the environment "
+                          "(replacing that account's earlier one; other annotators' work is never read). "
+                          "Nothing is sent unless every file is valid."))
+    _round_args(sb, passes=False)
+    sb.add_argument("files", nargs="+", type=Path, metavar="FILE", help="annotation files, <doc_id>.jsonl")
+    sb.add_argument("--adjudication", action="store_true", help="submit to the round's adjudication project")
+    sb.set_defaults(func=_cmd_submit)
 
     pa = ls.add_parser(
         "push-adjudication", help="one adjudication task per document the passes disagree on",

@@ -33,7 +33,7 @@ from .sync import (LabelStudioError, Server, annotation_content, check_predictio
 PASSES_DIR = ROOT / "annotation" / "passes"
 AGREEMENT_PATH = ROOT / "annotation" / "AGREEMENT.md"
 ANNOTATORS_PER_TASK = 2
-ROUND_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+ROUND_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,39}")
 
 
 def round_project(name: str) -> str:
@@ -46,7 +46,7 @@ def adjudication_project(name: str) -> str:
 
 def check_round_name(name: str) -> str:
     if not ROUND_NAME.fullmatch(name or ""):
-        raise TroopclaimsError(f"round name {name!r}: use lower-case letters, digits, '-' and '_' "
+        raise TroopclaimsError(f"round name {name!r}: use lower-case letters, digits, '.', '-' and '_' "
                                "(at most 40, e.g. r1 or 2025-03), it names a folder")
     return name
 
@@ -126,6 +126,76 @@ def push_round(name: str, doc_ids, *, predictions=None, annotations_per_task: in
             ls.projects.import_tasks(id=project_id, request=new, return_task_ids=True)
     return RoundPush(project_id, f"{server.shown}/projects/{project_id}/data",
                      tuple(t["data"]["doc_id"] for t in new), tuple(d.id for d in docs if d.id in present))
+
+
+@dataclass(frozen=True)
+class Submitted:
+    project_url: str
+    created: tuple[str, ...]  # doc ids given a first annotation by this account
+    updated: tuple[str, ...]  # doc ids whose annotation by this account was replaced
+    unchanged: tuple[str, ...]
+
+
+def submit(name: str, files, *, adjudication: bool = False, seeds_dir: Path = SEEDS_DIR, url: str | None = None,
+           api_key: str | None = None) -> Submitted:
+    """Annotation files (the gold format) become this account's annotations of the round's tasks.
+
+    For annotators who work outside the browser (scripts, language-model
+    sessions): each file is parsed and validated against the task's text
+    first, and nothing is sent unless all are valid. Only this account's own
+    annotation of a task is read or replaced, never another annotator's.
+    """
+    from corpus.gold import loads
+    from corpus.io import read_text
+
+    check_round_name(name)
+    server = Server.from_env(url, api_key)
+    texts = load_seeds(seeds_dir)
+    docs, problems = {}, []
+    for path in map(Path, files):
+        content = read_text(path, "an annotation file (the gold format, JSONL)")
+        doc_id = path.stem
+        if doc_id not in texts:
+            problems.append(f"{path}: no document {doc_id} in {seeds_dir}; name the file <doc_id>.jsonl")
+            continue
+        try:
+            doc = loads(content, texts[doc_id], str(path))
+        except TroopclaimsError as exc:
+            problems.append(str(exc))
+            continue
+        if doc.id != doc_id:
+            problems.append(f"{path}: its document record says {doc.id!r}; the file name says {doc_id!r}")
+        problems += [f"{path}: {p}" for p in document_problems(doc)]
+        docs[doc_id] = doc
+    if problems:
+        raise GoldError(problems)
+    title = adjudication_project(name) if adjudication else round_project(name)
+    created, updated, unchanged = [], [], []
+    with talking_to(server, "submitting annotations"):
+        ls = connect(server)
+        project_id = find_project(ls, title)
+        if project_id is None:
+            raise LabelStudioError(f"Label Studio at {server.shown} has no project titled {title!r}")
+        me = ls.users.whoami().id
+        tasks = {(t.data or {}).get("doc_id"): t.id for t in ls.tasks.list(project=project_id)}
+        missing = [d for d in docs if d not in tasks]
+        if missing:
+            raise LabelStudioError(f"project {title!r} has no task for {', '.join(missing)}")
+        for doc_id, doc in docs.items():
+            result = document_result(doc)
+            own = [a for a in ls.annotations.list(id=tasks[doc_id]) if a.completed_by == me and not a.was_cancelled]
+            if not own:
+                ls.annotations.create(id=tasks[doc_id], result=result, was_cancelled=False)
+                created.append(doc_id)
+                continue
+            newest = max(own, key=lambda a: (a.updated_at or a.created_at, a.id))
+            if annotation_content(*result_document(newest.result or [], texts[doc_id], doc_id)) == \
+                    annotation_content(doc.spans, doc.claims):
+                unchanged.append(doc_id)
+            else:
+                ls.annotations.update(id=newest.id, result=result, was_cancelled=False)
+                updated.append(doc_id)
+    return Submitted(f"{server.shown}/projects/{project_id}/data", tuple(created), tuple(updated), tuple(unchanged))
 
 
 def _emails(ls) -> dict[int, str]:
