@@ -12,7 +12,9 @@ regular file, or one not there yet, is replaced atomically (temp file beside
 it, then rename); a symbolic link is followed, so the link stays a link; a
 device, FIFO or other non-regular file is written through, never replaced.
 
-JSONL (``jsonl_records``): each non-blank line parsed, errors naming ``file:line``.
+JSON (``parse_json``, and ``jsonl_records`` for each non-blank line, errors naming ``file:line``) refuses
+what no troopclaims input holds and what would break later stages: NaN and Infinity, integers of more
+than MAX_DIGITS digits, nesting deeper than MAX_DEPTH, and lone surrogates (not Unicode characters).
 """
 from __future__ import annotations
 
@@ -34,6 +36,77 @@ MAX_LINE = 16 * MiB  # longest line accepted in a line-based input (JSONL, CoNLL
 CHUNK = MiB
 
 _CONTENT = re.compile(rb"[^ \t\r\f\v\n]")  # the first character that makes a line not blank
+
+
+MAX_DEPTH = 64  # JSON nesting: predictions need 4 levels; deeper is an attack on recursive code
+MAX_DIGITS = 30  # digits of a JSON integer: offsets and counts need far fewer
+_SURROGATE = re.compile(r"[\ud800-\udfff]|\\u[dD][89a-fA-F]")  # a surrogate, raw or escaped: check the strings
+
+
+class JSONError(ValueError):
+    """JSON text that is not valid, or holds what ``parse_json`` refuses; the message says which and where."""
+
+
+def _no_constant(name: str):
+    raise JSONError(f"{name} is not a number JSON allows (use a number or null)")
+
+
+def _int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_DIGITS:
+        raise JSONError(f"an integer of {len(digits.lstrip('-'))} digits; at most {MAX_DIGITS} are allowed")
+    return int(digits)
+
+
+def _float(digits: str) -> float:
+    value = float(digits)
+    if value in (float("inf"), float("-inf")):
+        raise JSONError(f"{digits[:20]}{'...' if len(digits) > 20 else ''} is beyond the range of a number")
+    return value
+
+
+_DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_int=_int, parse_float=_float)
+
+
+def _check_value(value, text: str) -> None:
+    """Depth and lone surrogates, walked only when the text could hold them (a cheap scan first)."""
+    deep = text.count("[") + text.count("{") > MAX_DEPTH
+    odd = _SURROGATE.search(text) is not None
+    if not (deep or odd):
+        return
+    stack = [(value, 1)]
+    while stack:
+        v, depth = stack.pop()
+        if isinstance(v, str):
+            if odd and (m := re.search("[\ud800-\udfff]", v)):
+                raise JSONError(f"a lone surrogate \\u{ord(m[0]):04x} in a string (not a Unicode character)")
+            continue
+        if isinstance(v, dict):
+            if depth > MAX_DEPTH:
+                raise JSONError(f"nested deeper than {MAX_DEPTH} levels")
+            stack += [(k, depth) for k in v] + [(x, depth + 1) for x in v.values()]
+        elif isinstance(v, list):
+            if depth > MAX_DEPTH:
+                raise JSONError(f"nested deeper than {MAX_DEPTH} levels")
+            stack += [(x, depth + 1) for x in v]
+
+
+def parse_json(text: str, *, start: int | None = None):
+    """``json.loads`` refusing NaN, Infinity, huge integers, deep nesting and lone surrogates (JSONError).
+
+    ``start``: decode the one value beginning there and ignore what follows (``raw_decode``).
+    """
+    try:
+        value = _DECODER.raw_decode(text, start)[0] if start is not None else _DECODER.decode(text)
+    except json.JSONDecodeError as exc:
+        raise JSONError(f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+    except RecursionError:
+        raise JSONError(f"nested deeper than {MAX_DEPTH} levels") from None
+    except ValueError as exc:  # int() past Python's own digit limit
+        if isinstance(exc, JSONError):
+            raise
+        raise JSONError(f"an integer of thousands of digits; at most {MAX_DIGITS} are allowed") from None
+    _check_value(value, text)
+    return value
 
 
 class InputError(TroopclaimsError):
@@ -206,7 +279,8 @@ def check_output(path: str | os.PathLike, what: str = "file") -> None:
             raise OutputError("'-' (standard output) cannot be a folder; give a folder name")
         return
     if not shown:
-        raise OutputError("the output path is empty; give a file name or '-' for standard output")
+        raise OutputError("the output path is empty; give a folder name" if what == "folder" else
+                          "the output path is empty; give a file name or '-' for standard output")
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -299,6 +373,7 @@ def jsonl_records(lines: Iterable[str] | Lines, name: str, error: type[Exception
             continue
         where = f"{name}:{lineno}"
         try:
-            yield where, json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise error(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+            record = parse_json(line)
+        except JSONError as exc:
+            raise error(f"{where}: {str(exc).replace(' at line 1 column ', ' at column ')}") from None
+        yield where, record

@@ -58,7 +58,8 @@ def align_all(answers: Mapping[str, MentionDocument], texts: Mapping[str, str],
         normalized += a.normalized
         duplicates += a.duplicates
         notes += [f"{doc_id}: {n}" for n in (*answer.notes, *a.notes)]
-    return Predictions(docs, unaligned=unaligned, normalized=normalized, duplicates=duplicates, notes=notes)
+    return Predictions(docs, unaligned=unaligned, normalized=normalized, duplicates=duplicates, notes=notes,
+                       answers=dict(answers))
 
 
 def read_mention_lines(lines: Iterable[str], texts: Mapping[str, str], name: str) -> Predictions:
