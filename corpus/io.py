@@ -125,7 +125,7 @@ def _input_error(name: str, exc: OSError, what: str) -> InputError:
     if isinstance(exc, FileNotFoundError):
         return InputError(f"{name}: no such file; expected {what}")
     if isinstance(exc, IsADirectoryError):
-        return InputError(f"{name}: is a directory; expected {what}")
+        return InputError(f"{name}: is a folder, not a file; expected {what}")
     if isinstance(exc, PermissionError):
         return InputError(f"{name}: cannot read it (permission denied); expected {what}")
     return InputError(f"{name}: cannot read it ({_reason(exc)}); expected {what}")
@@ -140,7 +140,7 @@ def check_input(path: str | os.PathLike, what: str = "a file") -> None:
     except OSError as exc:
         raise _input_error(str(path), exc, what) from None
     if stat.S_ISDIR(st.st_mode):
-        raise InputError(f"{path}: is a directory; expected {what}")
+        raise InputError(f"{path}: is a folder, not a file; expected {what}")
     if not os.access(path, os.R_OK):
         raise InputError(f"{path}: cannot read it (permission denied); expected {what}")
 
@@ -298,7 +298,7 @@ def check_output(path: str | os.PathLike, what: str = "file") -> None:
         target = Path(os.path.realpath(path))
     else:
         if st is not None and stat.S_ISDIR(st.st_mode):
-            raise OutputError(f"{shown}: is a directory; give a file name (or '-' for standard output)")
+            raise OutputError(f"{shown}: is a folder; give a file name (or '-' for standard output)")
         if st is not None and not stat.S_ISREG(st.st_mode):  # device, FIFO, socket: written through
             if not os.access(path, os.W_OK):
                 raise OutputError(f"{shown}: cannot write to it (permission denied)")
@@ -333,7 +333,7 @@ def write_output(path: str | os.PathLike, data: str | bytes) -> None:
     except OSError as exc:
         raise OutputError(f"{shown}: cannot write there ({_reason(exc)})") from None
     if st is not None and stat.S_ISDIR(st.st_mode):
-        raise OutputError(f"{shown}: is a directory; give a file name (or '-' for standard output)")
+        raise OutputError(f"{shown}: is a folder; give a file name (or '-' for standard output)")
     if st is not None and not stat.S_ISREG(st.st_mode):
         try:
             with open(path, "wb") as f:  # a device or FIFO: write through, keep the node

@@ -84,8 +84,8 @@ def run_leaderboard(extra: list[Source] = (), out_dir: Path = DEFAULT_OUT, *, sa
     twice = {n: o for n, o in origins.items() if len(o) > 1}
     if twice:
         name, where = next(iter(twice.items()))
-        raise TroopclaimsError(f"two systems named {name}: {' and '.join(where)}; rename one (a stored record's "
-                               "extractor.name) so each row is one system")
+        raise TroopclaimsError(f"two systems named {name}: {' and '.join(where)}; name one otherwise (`troopclaims "
+                               "score --name NAME`, or a stored record's extractor.name) so each row is one system")
     if not todo and not kept:
         raise TroopclaimsError("nothing to rank: no registered extractors and none given")
     out_dir = Path(out_dir)
