@@ -230,22 +230,23 @@ class Lines:
             yield lineno, "" if not carry.strip() else self._decode(carry, lineno)
 
 
-def read_bytes(stream, name: str, limit: int) -> tuple[bytes, str]:
-    """All of ``stream`` (at most ``limit`` bytes, else an error) and its sha256."""
+def read_bytes(stream, name: str, limit: int,
+               what: str = "a whole-file input; use a line-based format (JSONL) for bigger predictions"
+               ) -> tuple[bytes, str]:
+    """All of ``stream`` (at most ``limit`` bytes, else an error saying the limit is for ``what``) and its sha256."""
     try:
         data = stream.read(limit + 1)
     except OSError as exc:
         raise InputError(f"{name}: reading failed ({_reason(exc)})") from None
     if len(data) > limit:
-        raise InputError(f"{name}: larger than {limit // MiB} MiB, the limit for a whole-file input; "
-                         "use a line-based format (JSONL) for bigger predictions")
+        raise InputError(f"{name}: larger than {limit // MiB} MiB, the limit for {what}")
     return data, "sha256:" + hashlib.sha256(data).hexdigest()
 
 
 def read_text(path: str | os.PathLike, what: str = "a UTF-8 text file") -> str:
     """A small text file, once, as UTF-8; every failure is an InputError naming the path."""
     with open_input(path, what) as f:
-        data, _ = read_bytes(f, display_name(path), 64 * MiB)
+        data, _ = read_bytes(f, display_name(path), 64 * MiB, what)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -19,7 +19,7 @@ is the current version; its fingerprint is the sha256 over the rows and schema
 of the data files (`corpus/fingerprint.py`), whatever Parquet writer made them.
 `troopclaims build --bump {patch,minor,major} --message TEXT` adds an entry.
 """
-_ENTRY = re.compile(r"^## (\d+)\.(\d+)\.(\d+) - (\d{4}-\d{2}-\d{2})$")
+_ENTRY = re.compile(r"^## ([0-9]+)\.([0-9]+)\.([0-9]+) - ([0-9]{4}-[0-9]{2}-[0-9]{2})$")  # ASCII digits only
 _FP = re.compile(r"^Fingerprint: `(sha256:[0-9a-f]{64})`$")
 
 

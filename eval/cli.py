@@ -388,7 +388,7 @@ def _cmd_align(args) -> int:
         check_output(args.out)  # before any work
     gold = load_goldset()
     preds = from_predictions(args.file, "mentions").predictions(gold.documents, gold.sentences)
-    content = aligned_lines(preds)
+    content = aligned_lines(preds, {d: doc.text for d, doc in gold.documents.items()})
     if args.out in (None, "-"):
         sys.stdout.write(content)
     else:

@@ -13,6 +13,7 @@ from dataclasses import field as _field
 from corpus.errors import FormatError, PredictionError
 from corpus.io import JSONError, Lines, jsonl_records, parse_json
 from corpus.labels import LABELS
+from corpus.normalize import parse_iso
 from corpus.types import CLAIM_FIELDS, CLAIM_LINKS, SPAN_FIELDS, Claim, Document, Span, make_span, span_problems
 
 
@@ -80,6 +81,11 @@ def parse_claims(raw, spans: list[Span], where: str, unaligned=()) -> list[Claim
             v = item.get(field)
             if not (isinstance(v, str) or (v is None and field != "quantity")):
                 raise PredictionError(f"{at}: {field} must be {allowed}, got {json.dumps(v, default=repr)}")
+        if item.get("date_value") is not None:
+            try:
+                parse_iso(item["date_value"])
+            except ValueError as exc:
+                raise PredictionError(f"{at}: date_value {exc}") from None
         if type(item.get("approximate", False)) is not bool:
             raise PredictionError(f"{at}: approximate must be true or false, got {json.dumps(item['approximate'])}")
         for field, label in CLAIM_LINKS.items():
@@ -94,15 +100,20 @@ def parse_claims(raw, spans: list[Span], where: str, unaligned=()) -> list[Claim
             v = item.get(field)
             if v is not None and (type(v) not in (int, float) or v != v or v in (float("inf"), float("-inf"))):
                 raise PredictionError(f"{at}: {field} must be a number or null, got {v!r}")
+        if item.get("low") is not None and item.get("high") is not None and item["low"] > item["high"]:
+            raise PredictionError(f"{at}: low {item['low']!r} is above high {item['high']!r}; allowed: low <= high "
+                                  "(as in the gold, annotation/LABELS.md)")
         claims.append(Claim.from_json({**item, "id": item.get("id") or f"C{i + 1}"}))
     return claims
 
 
-def check_coverage(found: Iterable[str], texts: Mapping[str, str], where: str) -> None:
+def check_coverage(found: Iterable[str], texts: Mapping[str, str], where: str, empty: str = "spans") -> None:
+    """Every document predicted; the hint shows an empty prediction in the format in use (``spans``: offsets,
+    ``mentions``: strings)."""
     missing = sorted(set(texts) - set(found))
     if missing:
         raise PredictionError(f"{where}: no predictions for document(s) {', '.join(missing)} "
-                              "(an empty prediction is {\"doc_id\": ..., \"spans\": []})")
+                              f"(an empty prediction is {{\"doc_id\": ..., \"{empty}\": []}})")
 
 
 def check_documents(docs: Iterable[Document], texts: Mapping[str, str], where: str) -> dict[str, Document]:

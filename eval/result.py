@@ -119,7 +119,7 @@ def load_result(path: Path) -> dict:
     """Read a record of any supported format version as the current one's JSON form (``upgrade``);
     ``Result.from_json`` types it."""
     with open_input(path, "a result record (JSON)") as f:
-        data, _ = read_bytes(f, str(path), 256 * 2**20)
+        data, _ = read_bytes(f, str(path), 256 * 2**20, "a result record")
     try:
         record = parse_json(data.decode("utf-8"))
     except UnicodeDecodeError as exc:

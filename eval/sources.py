@@ -190,11 +190,11 @@ def from_predictions(path: str, fmt: str | None = None) -> Source:
 
     from .predictions import MAX_JSON, WHAT, parse_conll_lines, parse_label_studio
 
+    check_input(path, WHAT)  # first: a folder is called a folder, whatever its name
     fmt = fmt or ("jsonl" if path == "-" else FORMATS.get(Path(path).suffix.lower()))
     if fmt not in ALL_FORMATS:
         raise PredictionError(f"{path}: cannot tell the format from the extension (.jsonl, .json, .conll); "
                               f"pass --format {', '.join(ALL_FORMATS)}")
-    check_input(path, WHAT)
     name = display_name(path)
 
     def produce(gold, timeout, sentences):
