@@ -16,10 +16,10 @@ import pytest
 from eval.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-A = "000_88c46dc548cd37de"
-DOC_IDS = ["000_88c46dc548cd37de", "001_cf8ed6a483aff6fd", "002_4574b1776fbb67a3", "003_206cb29126b89878",
-           "004_cfacce3046a14ca6"]
 from corpus.seeds import load_seeds  # noqa: E402
+
+DOC_IDS = sorted(load_seeds())  # however many articles rounds have added
+A = DOC_IDS[0]
 
 _TEXT = load_seeds()[A]
 CNN = (_TEXT.index("CNN"), _TEXT.index("CNN") + 3)  # an ATTRIBUTION in document 000
@@ -139,6 +139,26 @@ def _set(kind, index, **fields):
     def mutate(records):
         [r for r in records if r["kind"] == kind][index].update(fields)
     return mutate
+
+
+def nested(depth: int) -> str:
+    """A mention predictions line whose first mention's context is a list nested ``depth`` deep."""
+    return json.dumps({"doc_id": A, "mentions": [{"text": "CNN", "label": "ATTRIBUTION", "context": "@"}]}).replace(
+        '"@"', "[" * depth + "]" * depth)
+
+
+def record(change):
+    """A results folder holding one real result record (regex.v1, scored now), its JSON text changed by ``change``."""
+    def make(tmp):
+        from eval.score import evaluate
+        from eval.sources import resolve
+
+        folder = tmp / "results"
+        folder.mkdir()
+        text = json.dumps(evaluate(resolve("regex.v1")))
+        (folder / "r.json").write_text(change(text), encoding="utf-8")
+        return folder
+    return make
 
 
 def valid(tmp):
@@ -384,6 +404,78 @@ CASES = [
      ["validate", "--gold-dir", "{x}"], 1, [rf"{A}\.jsonl:1: not UTF-8 text"]),
     ("agreement-pass-missing", lambda tmp: tmp / "nopass", ["agreement", "annotation/passes/a", "{x}"], 1,
      [r"nopass: no such folder; expected a folder of gold files"]),
+    # --- JSON that no input may hold: deep nesting, huge integers, lone surrogates, Infinity (issue 20) ---
+    ("mentions-nested-deep", write("m.jsonl", _mentions({"doc_id": A}).replace(json.dumps({"doc_id": A}), nested(5000))),
+     ["score", "--predictions", "{x}", "--format", "mentions"], 1, [r"m\.jsonl:1: nested deeper than 64 levels"]),
+    ("mentions-nested-under-the-recursion-limit", write("m.jsonl", _mentions({"doc_id": A}).replace(
+        json.dumps({"doc_id": A}), nested(900))), ["score", "--predictions", "{x}", "--format", "mentions"], 1,
+     [r"m\.jsonl:1: nested deeper than 64 levels"]),
+    ("jsonl-huge-integer", write("p.jsonl", _lines(_span()).replace(f'"start": {CNN[0]}', '"start": ' + "9" * 5000, 1)),
+     ["score", "--predictions", "{x}"], 1, [r"p\.jsonl:1: an integer of 5000 digits; at most 30 are allowed"]),
+    ("mentions-lone-surrogate", write("m.jsonl", _mentions(_mention(text="CNN\ud800"))),
+     ["score", "--predictions", "{x}", "--format", "mentions"], 1,
+     [r"m\.jsonl:1: a lone surrogate \\ud800 in a string \(not a Unicode character\)"]),
+    ("mentions-claim-infinity", write("m.jsonl", _mentions(_mclaim(high=float("inf")))),
+     ["score", "--predictions", "{x}", "--format", "mentions"], 1, [r"m\.jsonl:1: Infinity is not a number JSON allows"]),
+    ("mentions-claim-big-exponent", write("m.jsonl", _mentions(_mclaim(high=1.0)).replace("1.0", "1e999")),
+     ["score", "--predictions", "{x}", "--format", "mentions"], 1, [r"m\.jsonl:1: 1e999 is beyond the range of a number"]),
+    ("align-claim-infinity", write("m.jsonl", _mentions(_mclaim(low=float("-inf")))), ["align", "{x}", "--out",
+                                                                                    "{tmp}/out.jsonl"], 1,
+     [r"m\.jsonl:1: -Infinity is not a number JSON allows"]),
+    ("record-nested-deep", record(lambda t: t.replace('"notes": []', '"notes": ' + "[" * 5000 + "]" * 5000)),
+     ["leaderboard", "--results", "{x}", "--only-given", "--out", "{tmp}/board"], 1,
+     [r"results/r\.json: nested deeper than 64 levels"]),
+    ("record-huge-integer", record(lambda t: t.replace('"tp_fp_fn": [[', '"tp_fp_fn": [[' + "1" * 5000 + ", ", 1)),
+     ["leaderboard", "--results", "{x}", "--only-given", "--out", "{tmp}/board"], 1,
+     [r"results/r\.json: an integer of 5000 digits"]),
+    ("record-lone-surrogate", record(lambda t: t.replace('"name": "regex.v1"', '"name": "regex\\udc00"')),
+     ["leaderboard", "--results", "{x}", "--only-given", "--out", "{tmp}/board"], 1,
+     [r"results/r\.json: a lone surrogate \\udc00"]),
+    ("record-infinity", record(lambda t: t.replace('"f1": 0.9', '"f1": Infinity, "x": 0.9', 1)),
+     ["leaderboard", "--results", "{x}", "--only-given", "--out", "{tmp}/board"], 1,
+     [r"results/r\.json: Infinity is not a number JSON allows"]),
+    # --- claims the gold contract refuses; dates and digits that only look ISO ---
+    ("mentions-claim-low-above-high", write("m.jsonl", _mentions(_mclaim(low=12000, high=11000))),
+     ["score", "--predictions", "{x}", "--format", "mentions"], 1,
+     [r"m\.jsonl:1: claim 1: 'low' 12000 is above 'high' 11000; allowed: low <= high"]),
+    ("align-claim-low-above-high", write("m.jsonl", _mentions(_mclaim(low=3, high=2))),
+     ["align", "{x}", "--out", "{tmp}/out.jsonl"], 1, [r"m\.jsonl:1: claim 1: 'low' 3 is above 'high' 2"]),
+    ("jsonl-claim-low-above-high", write("p.jsonl", _lines(_claim(low=5, high=4))), ["score", "--predictions", "{x}"],
+     1, [r"p\.jsonl:1: .*claim 0: low 5 is above high 4; allowed: low <= high"]),
+    ("mentions-claim-date-arabic-digits", write("m.jsonl", _mentions(_mclaim(date_value="\u0662\u0660\u0662\u0664"))),
+     ["score", "--predictions", "{x}", "--format", "mentions"], 1,
+     [r"m\.jsonl:1: claim 1: 'date_value' '\u0662\u0660\u0662\u0664' is not an ISO 8601 date"]),
+    ("jsonl-claim-date-fullwidth-digits", write("p.jsonl", _lines(_claim(date_value="\uff12\uff10\uff12\uff14"))),
+     ["score", "--predictions", "{x}"], 1, [r"p\.jsonl:1: .*claim 0: date_value '\uff12\uff10\uff12\uff14' is not an "
+                                          r"ISO 8601 date \(allowed: YYYY, YYYY-MM, YYYY-MM-DD\)"]),
+    ("jsonl-claim-date-impossible", write("p.jsonl", _lines(_claim(date_value="2024-13"))),
+     ["score", "--predictions", "{x}"], 1, [r"p\.jsonl:1: .*claim 0: date_value '2024-13' is not an ISO 8601 date"]),
+    # --- hints ---
+    ("mentions-missing-document", write("m.jsonl", json.dumps({"doc_id": A, "mentions": []}) + "\n"),
+     ["score", "--predictions", "{x}", "--format", "mentions"], 1,
+     [r"m\.jsonl: no predictions for document\(s\) ", r'an empty prediction is \{"doc_id": \.\.\., "mentions": \[\]\}']),
+    ("jsonl-named-json", write("p.json", _lines({"doc_id": A, "spans": []})), ["score", "--predictions", "{x}"], 1,
+     [r"p\.json: not valid JSON \(Extra data", r"looks like JSON Lines .*: pass --format jsonl \(offsets\) or "
+                                              r"--format mentions \(strings\)"]),
+    ("predictions-folder-no-extension", lambda tmp: (tmp / "preds").mkdir() or tmp / "preds",
+     ["score", "--predictions", "{x}"], 1, [r"preds: is a folder, not a file; expected a predictions file"]),
+    ("extractor-dotted-not-colon", lambda tmp: "my_module.extract", ["score", "--extractor", "{x}"], 1,
+     [r"Unknown extractor 'my_module\.extract'.*; for a Python function or class give its import path with a "
+      r"colon: 'my_module:extract'"]),
+    # --- empty output paths are refused, never read as the current folder ---
+    ("release-out-empty", lambda tmp: "", ["release", "--out", ""], 1,
+     [r"the output path is empty; give a folder name"]),
+    ("leaderboard-out-empty", lambda tmp: "", ["leaderboard", "--only-given", "--out", ""], 1,
+     [r"the output path is empty; give a folder name"]),
+    # --- llm.v1 options: 0 is a value, a bad value names itself (usage: exit 2) ---
+    ("llm-concurrency-zero", lambda tmp: "", ["score", "--extractor", "llm.v1", "--model", "m", "--concurrency", "0"],
+     2, [r"argument --concurrency: '0' is not a whole number >= 1"]),
+    ("llm-max-retries-negative", lambda tmp: "", ["score", "--extractor", "llm.v1", "--model", "m", "--max-retries",
+                                                  "-1"], 2, [r"argument --max-retries: '-1' is not a whole number >= 0"]),
+    ("llm-max-retries-word", lambda tmp: "", ["score", "--extractor", "llm.v1", "--model", "m", "--max-retries",
+                                              "few"], 2, [r"argument --max-retries: 'few' is not a whole number >= 0"]),
+    ("score-name-newline", valid, ["score", "--predictions", "{x}", "--name", "a\n| 1 | forged |"], 2,
+     [r"argument --name: 'a\\n\| 1 \| forged \|' holds the control character '\\n'"]),
     # --- arguments (usage: exit 2) ---
     ("timeout-zero", valid, ["score", "--predictions", "{x}", "--timeout", "0"], 2,
      [r"argument --timeout: '0' is not a number of seconds above zero"]),
