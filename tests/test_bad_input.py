@@ -591,6 +591,17 @@ def test_a_real_process_prints_one_line_and_no_traceback(tmp_path):
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
 
 
+def test_an_import_path_finds_a_module_in_the_current_folder(tmp_path):
+    """`troopclaims score --extractor my_module:extract` from the folder holding my_module.py, as `python -m`
+    and uvicorn import: the installed console script, in a real process."""
+    (tmp_path / "tc_here.py").write_text("def extract(text):\n    return []\n", encoding="utf-8")
+    script = Path(sys.executable).with_name("troopclaims")
+    proc = subprocess.run([str(script), "score", "--extractor", "tc_here:extract", "--out", "r.json"], cwd=tmp_path,
+                          capture_output=True, text=True, env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["extractor"]["name"] == "tc_here:extract"
+
+
 def test_predictions_from_a_fifo_are_read_once_and_hashed(tmp_path, empty_predictions, capsys):
     import hashlib
 
