@@ -17,7 +17,7 @@ from corpus.types import Claim, Document, Span
 from corpus.validate import document_problems
 from eval.cli import main
 from models.base import finish
-from conftest import TOKEN, _free_port
+from conftest import PASSWORD, TOKEN, _free_port
 from test_label_studio import D0, D3, handmade_gold
 
 
@@ -59,6 +59,19 @@ def _tasks(server, title):
     ls = connect(server)
     pid = next(p.id for p in ls.projects.list(title=title) if p.title == title)
     return ls, {t["data"]["doc_id"]: t for t in export_tasks(ls, pid)}
+
+
+def test_no_process_carries_a_credential_on_its_command_line(server):
+    """The server got its password and token through its environment: argv is readable by every user."""
+    seen = 0
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            argv = cmdline.read_bytes()
+        except OSError:  # the process ended meanwhile
+            continue
+        seen += b"label-studio" in argv
+        assert TOKEN.encode() not in argv and PASSWORD.encode() not in argv, argv.replace(b"\0", b" ")[:200]
+    assert seen  # the test server is among them
 
 
 def test_round_trip_with_annotator_changes(server, texts, tmp_path):
