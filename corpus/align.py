@@ -6,7 +6,8 @@ this module is the single documented way (eval/ALIGNMENT.md). In short:
 
 1. Occurrences. The mention is looked up in the document text, first
    exactly, then after a normalization that forgives what LLMs change:
-   Unicode compatibility forms (NFKC), curly vs straight quotes and
+   Unicode compatibility forms (NFKC, so decomposed letters match composed
+   ones), curly vs straight quotes and
    apostrophes, dash variants, and runs of whitespace (one space). A
    normalized match maps back to the original offsets. Occurrences are
    non-overlapping, in text order. If any occurrence is exact, only exact
@@ -49,7 +50,9 @@ _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _SAME_LENGTH = [*((c, "'") for c in _QUOTES), *((c, '"') for c in _DQUOTES), *((c, "-") for c in _DASHES),
                 *((c, " ") for c in "\t\n\r\f\v\x1c\x1d\x1e\x1f")]  # every ASCII whitespace is a space
 _FOLD = str.maketrans(dict(_SAME_LENGTH))
-_SPECIAL = re.compile(r"\s{2,}|[^\x00-\x7f]|[\t\n\r\f\v]")  # what normalization may change
+# A letter followed by combining marks (decomposed form) is one unit: NFKC composes it ("e" + U+0301 -> "é").
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_SPECIAL = re.compile(rf"[^\s{_MARKS}][{_MARKS}]+|\s{{2,}}|[^\x00-\x7f]|[\t\n\r\f\v]")  # what normalization may change
 _RUNS = re.compile(r" {2,}")
 _WORD = re.compile(r"\w+")
 _BREAK = re.compile(r"[.!?][\"'\u201d\u2019)]*\s+(?=[\"\u201c\u2018(]*[A-Z0-9])|\n")  # a likely sentence break
@@ -86,6 +89,7 @@ class Aligned:
 
 @lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
+    """One character, or a letter with its combining marks, as alignment compares it."""
     out = unicodedata.normalize("NFKC", ch).translate(_FOLD)
     return " " if out.isspace() else out
 
@@ -119,7 +123,7 @@ class NormalizedText:
         pos = shift = 0  # shift: normalized minus original length so far
         for m in (_RUNS if folded.isascii() else _SPECIAL).finditer(folded):  # ASCII left: only space runs
             chunk = m.group()
-            repl = " " if len(chunk) > 1 else _fold_char(chunk)
+            repl = _fold_char(chunk) if len(chunk) == 1 or not chunk[0].isspace() else " "
             if repl == chunk:
                 continue
             parts.append(folded[pos:m.start()])

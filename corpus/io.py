@@ -12,7 +12,9 @@ regular file, or one not there yet, is replaced atomically (temp file beside
 it, then rename); a symbolic link is followed, so the link stays a link; a
 device, FIFO or other non-regular file is written through, never replaced.
 
-JSONL (``jsonl_records``): each non-blank line parsed, errors naming ``file:line``.
+JSON (``parse_json``, and ``jsonl_records`` for each non-blank line, errors naming ``file:line``) refuses
+what no troopclaims input holds and what would break later stages: NaN and Infinity, integers of more
+than MAX_DIGITS digits, nesting deeper than MAX_DEPTH, and lone surrogates (not Unicode characters).
 """
 from __future__ import annotations
 
@@ -36,6 +38,77 @@ CHUNK = MiB
 _CONTENT = re.compile(rb"[^ \t\r\f\v\n]")  # the first character that makes a line not blank
 
 
+MAX_DEPTH = 64  # JSON nesting: predictions need 4 levels; deeper is an attack on recursive code
+MAX_DIGITS = 30  # digits of a JSON integer: offsets and counts need far fewer
+_SURROGATE = re.compile(r"[\ud800-\udfff]|\\u[dD][89a-fA-F]")  # a surrogate, raw or escaped: check the strings
+
+
+class JSONError(ValueError):
+    """JSON text that is not valid, or holds what ``parse_json`` refuses; the message says which and where."""
+
+
+def _no_constant(name: str):
+    raise JSONError(f"{name} is not a number JSON allows (use a number or null)")
+
+
+def _int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_DIGITS:
+        raise JSONError(f"an integer of {len(digits.lstrip('-'))} digits; at most {MAX_DIGITS} are allowed")
+    return int(digits)
+
+
+def _float(digits: str) -> float:
+    value = float(digits)
+    if value in (float("inf"), float("-inf")):
+        raise JSONError(f"{digits[:20]}{'...' if len(digits) > 20 else ''} is beyond the range of a number")
+    return value
+
+
+_DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_int=_int, parse_float=_float)
+
+
+def _check_value(value, text: str) -> None:
+    """Depth and lone surrogates, walked only when the text could hold them (a cheap scan first)."""
+    deep = text.count("[") + text.count("{") > MAX_DEPTH
+    odd = _SURROGATE.search(text) is not None
+    if not (deep or odd):
+        return
+    stack = [(value, 1)]
+    while stack:
+        v, depth = stack.pop()
+        if isinstance(v, str):
+            if odd and (m := re.search("[\ud800-\udfff]", v)):
+                raise JSONError(f"a lone surrogate \\u{ord(m[0]):04x} in a string (not a Unicode character)")
+            continue
+        if isinstance(v, dict):
+            if depth > MAX_DEPTH:
+                raise JSONError(f"nested deeper than {MAX_DEPTH} levels")
+            stack += [(k, depth) for k in v] + [(x, depth + 1) for x in v.values()]
+        elif isinstance(v, list):
+            if depth > MAX_DEPTH:
+                raise JSONError(f"nested deeper than {MAX_DEPTH} levels")
+            stack += [(x, depth + 1) for x in v]
+
+
+def parse_json(text: str, *, start: int | None = None):
+    """``json.loads`` refusing NaN, Infinity, huge integers, deep nesting and lone surrogates (JSONError).
+
+    ``start``: decode the one value beginning there and ignore what follows (``raw_decode``).
+    """
+    try:
+        value = _DECODER.raw_decode(text, start)[0] if start is not None else _DECODER.decode(text)
+    except json.JSONDecodeError as exc:
+        raise JSONError(f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+    except RecursionError:
+        raise JSONError(f"nested deeper than {MAX_DEPTH} levels") from None
+    except ValueError as exc:  # int() past Python's own digit limit
+        if isinstance(exc, JSONError):
+            raise
+        raise JSONError(f"an integer of thousands of digits; at most {MAX_DIGITS} are allowed") from None
+    _check_value(value, text)
+    return value
+
+
 class InputError(TroopclaimsError):
     """An input cannot be read: missing, a directory, unreadable, not UTF-8, too large."""
 
@@ -52,7 +125,7 @@ def _input_error(name: str, exc: OSError, what: str) -> InputError:
     if isinstance(exc, FileNotFoundError):
         return InputError(f"{name}: no such file; expected {what}")
     if isinstance(exc, IsADirectoryError):
-        return InputError(f"{name}: is a directory; expected {what}")
+        return InputError(f"{name}: is a folder, not a file; expected {what}")
     if isinstance(exc, PermissionError):
         return InputError(f"{name}: cannot read it (permission denied); expected {what}")
     return InputError(f"{name}: cannot read it ({_reason(exc)}); expected {what}")
@@ -67,7 +140,7 @@ def check_input(path: str | os.PathLike, what: str = "a file") -> None:
     except OSError as exc:
         raise _input_error(str(path), exc, what) from None
     if stat.S_ISDIR(st.st_mode):
-        raise InputError(f"{path}: is a directory; expected {what}")
+        raise InputError(f"{path}: is a folder, not a file; expected {what}")
     if not os.access(path, os.R_OK):
         raise InputError(f"{path}: cannot read it (permission denied); expected {what}")
 
@@ -157,22 +230,23 @@ class Lines:
             yield lineno, "" if not carry.strip() else self._decode(carry, lineno)
 
 
-def read_bytes(stream, name: str, limit: int) -> tuple[bytes, str]:
-    """All of ``stream`` (at most ``limit`` bytes, else an error) and its sha256."""
+def read_bytes(stream, name: str, limit: int,
+               what: str = "a whole-file input; use a line-based format (JSONL) for bigger predictions"
+               ) -> tuple[bytes, str]:
+    """All of ``stream`` (at most ``limit`` bytes, else an error saying the limit is for ``what``) and its sha256."""
     try:
         data = stream.read(limit + 1)
     except OSError as exc:
         raise InputError(f"{name}: reading failed ({_reason(exc)})") from None
     if len(data) > limit:
-        raise InputError(f"{name}: larger than {limit // MiB} MiB, the limit for a whole-file input; "
-                         "use a line-based format (JSONL) for bigger predictions")
+        raise InputError(f"{name}: larger than {limit // MiB} MiB, the limit for {what}")
     return data, "sha256:" + hashlib.sha256(data).hexdigest()
 
 
 def read_text(path: str | os.PathLike, what: str = "a UTF-8 text file") -> str:
     """A small text file, once, as UTF-8; every failure is an InputError naming the path."""
     with open_input(path, what) as f:
-        data, _ = read_bytes(f, display_name(path), 64 * MiB)
+        data, _ = read_bytes(f, display_name(path), 64 * MiB, what)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -206,7 +280,8 @@ def check_output(path: str | os.PathLike, what: str = "file") -> None:
             raise OutputError("'-' (standard output) cannot be a folder; give a folder name")
         return
     if not shown:
-        raise OutputError("the output path is empty; give a file name or '-' for standard output")
+        raise OutputError("the output path is empty; give a folder name" if what == "folder" else
+                          "the output path is empty; give a file name or '-' for standard output")
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -224,7 +299,7 @@ def check_output(path: str | os.PathLike, what: str = "file") -> None:
         target = Path(os.path.realpath(path))
     else:
         if st is not None and stat.S_ISDIR(st.st_mode):
-            raise OutputError(f"{shown}: is a directory; give a file name (or '-' for standard output)")
+            raise OutputError(f"{shown}: is a folder; give a file name (or '-' for standard output)")
         if st is not None and not stat.S_ISREG(st.st_mode):  # device, FIFO, socket: written through
             if not os.access(path, os.W_OK):
                 raise OutputError(f"{shown}: cannot write to it (permission denied)")
@@ -259,7 +334,7 @@ def write_output(path: str | os.PathLike, data: str | bytes) -> None:
     except OSError as exc:
         raise OutputError(f"{shown}: cannot write there ({_reason(exc)})") from None
     if st is not None and stat.S_ISDIR(st.st_mode):
-        raise OutputError(f"{shown}: is a directory; give a file name (or '-' for standard output)")
+        raise OutputError(f"{shown}: is a folder; give a file name (or '-' for standard output)")
     if st is not None and not stat.S_ISREG(st.st_mode):
         try:
             with open(path, "wb") as f:  # a device or FIFO: write through, keep the node
@@ -299,6 +374,7 @@ def jsonl_records(lines: Iterable[str] | Lines, name: str, error: type[Exception
             continue
         where = f"{name}:{lineno}"
         try:
-            yield where, json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise error(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+            record = parse_json(line)
+        except JSONError as exc:
+            raise error(f"{where}: {str(exc).replace(' at line 1 column ', ' at column ')}") from None
+        yield where, record

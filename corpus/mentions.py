@@ -54,7 +54,7 @@ CLAIM_FIELDS = tuple(f.name for f in fields(TextClaim))
 
 
 def _is_number(v) -> bool:
-    return type(v) in (int, float) and v == v  # not NaN
+    return type(v) in (int, float) and v == v and v not in (float("inf"), float("-inf"))  # finite
 
 
 def _string(item: Mapping, key: str, at: str, *, required: bool) -> str | None:
@@ -98,6 +98,9 @@ def parse_text_claim(item, at: str) -> TextClaim:
     for key in ("low", "high"):
         if item.get(key) is not None and not _is_number(item[key]):
             raise PredictionError(f"{at}: '{key}' must be a number or null, got {item[key]!r}")
+    if item.get("low") is not None and item.get("high") is not None and item["low"] > item["high"]:
+        raise PredictionError(f"{at}: 'low' {item['low']!r} is above 'high' {item['high']!r}; allowed: low <= high "
+                              "(as in the gold, annotation/LABELS.md)")
     approximate = item.get("approximate", False)
     if not isinstance(approximate, bool):
         raise PredictionError(f"{at}: 'approximate' must be true or false, got {approximate!r}")

@@ -307,7 +307,7 @@ def parse_iso(value: str) -> tuple[date, str]:
     Raises ValueError naming the value when it is not ISO 8601 at one of the
     three precisions the claims use.
     """
-    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value) if isinstance(value, str) else None
+    m = re.fullmatch(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", value) if isinstance(value, str) else None
     try:
         if m is None:
             raise ValueError

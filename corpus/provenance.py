@@ -27,6 +27,7 @@ from .version import VERSION
 PROVENANCE = "PROVENANCE.jsonl"
 KEYS = ("doc_id", "sha256", "url", "outlet", "published", "licence_note", "added_in", "source_note", "query", "taken")
 GIVEN = "Given with the article by whoever added it (`troopclaims add-article`)."
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # NUL and other C0 controls: binary, not a news text
 
 
 class ArticleError(TroopclaimsError):
@@ -88,6 +89,10 @@ def _text(data: bytes, name: str) -> str:
                            "save the article as UTF-8 text") from None
     if not text.strip():
         raise ArticleError(f"{name}: the text is empty; an article needs its words")
+    if m := _CONTROL.search(text):
+        line = text.count("\n", 0, m.start()) + 1
+        raise ArticleError(f"{name}:{line}: holds the control character U+{ord(m[0]):04X} (at character {m.start()}); "
+                           "an article is plain text: letters, punctuation, spaces, tabs and line breaks")
     return text
 
 
@@ -126,7 +131,7 @@ def add_article(path: Path, *, url: str, outlet: str, published: str, licence_no
 
     name = str(path)
     with open_input(path, "a UTF-8 text file (the article)") as f:
-        data, _ = read_bytes(f, name, 16 * 2**20)
+        data, _ = read_bytes(f, name, 16 * 2**20, "an article (a news text, not a collection or a binary file)")
     _text(data, name)
     added_in = added_in or bumped(current_version(changelog), "minor")
     _check_fields(url, outlet, published, licence_note, added_in, taken)

@@ -20,9 +20,10 @@ of the data files (`corpus/fingerprint.py`), whatever Parquet writer made them.
 `troopclaims build --bump {patch,minor,major} --message TEXT` adds an entry;
 with `--pre`, a release candidate (`2.0.0-rc.1`) that is not published.
 """
-# A version: MAJOR.MINOR.PATCH, or a release candidate of it (semver's pre-release form, "-rc.N").
-VERSION = re.compile(r"(\d+)\.(\d+)\.(\d+)(?:-rc\.([1-9]\d*))?")
-_ENTRY = re.compile(r"^## (" + VERSION.pattern + r") - (\d{4}-\d{2}-\d{2})$")
+# A version: MAJOR.MINOR.PATCH, or a release candidate of it (semver's pre-release form, "-rc.N"); ASCII
+# digits only (int() would read '١' as 1).
+VERSION = re.compile(r"([0-9]+)\.([0-9]+)\.([0-9]+)(?:-rc\.([1-9][0-9]*))?")
+_ENTRY = re.compile(r"^## (" + VERSION.pattern + r") - ([0-9]{4}-[0-9]{2}-[0-9]{2})$")
 _FP = re.compile(r"^Fingerprint: `(sha256:[0-9a-f]{64})`$")
 
 

@@ -50,8 +50,12 @@ def _cmd_release(args) -> int:
     from corpus.build import check
     from corpus.release import DEFAULT_OUT, write_release
 
+    from corpus.io import check_output
+
+    if args.out is not None:
+        check_output(args.out, "folder")  # '' is refused, never read as the current folder
     result = check()  # publish only what the sources build, with its changelog entry
-    target = (args.out or DEFAULT_OUT).resolve()
+    target = (Path(args.out) if args.out is not None else DEFAULT_OUT).resolve()
     files = write_release(target)
     out = (target.relative_to(Path.cwd()) if target.is_relative_to(Path.cwd()) else target).as_posix() + "/"
     print(f"wrote {out}: troopclaims {result.version} ({result.fingerprint}), {len(files)} files, "
@@ -73,7 +77,7 @@ def _add_release_parser(sub) -> None:
                                    "files is refused. Nothing is uploaded: it prints the `hf upload` (deleting "
                                    "stale data files in the same commit) and `hf repos tag create` commands that "
                                    "publish it as its version.")
-    p.add_argument("--out", type=Path, metavar="DIR", help="the folder to write (default: release/, git-ignored)")
+    p.add_argument("--out", metavar="DIR", help="the folder to write (default: release/, git-ignored)")
     p.set_defaults(func=_cmd_release)
 
 
@@ -105,6 +109,13 @@ def _source_from_args(args):
     given = [x for x in (args.extractor, args.spacy, args.predictions, args.command) if x is not None]
     if len(given) != 1:
         raise UsageError("name exactly one of --extractor, --spacy, --predictions, --command")
+    source = _source_of(args, sources)
+    if getattr(args, "name", None) is not None:
+        source.name = args.name
+    return source
+
+
+def _source_of(args, sources):
     if args.extractor:
         return sources.resolve(args.extractor, **_llm_options(args))
     if args.label_map and not args.spacy:
@@ -125,7 +136,7 @@ LLM_OPTIONS = ("model", "base_url", "api_key_env", "few_shot", "cache_dir", "no_
 def _llm_options(args) -> dict:
     """The llm.v1 flags that were given (the extractor reads the rest from the environment)."""
     given = {k: getattr(args, k, None) for k in LLM_OPTIONS}
-    return {k: v for k, v in given.items() if v not in (None, False)}
+    return {k: v for k, v in given.items() if v is not None and v is not False}  # 0 is a value, not unset
 
 
 def _timeout(value: str) -> float:
@@ -137,6 +148,28 @@ def _timeout(value: str) -> float:
     if not (0 < seconds < float("inf")):
         raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds above zero (e.g. 600)")
     return seconds
+
+
+def _whole(least: int):
+    """argparse type: a whole number >= ``least`` (0 is a value, never "unset")."""
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            number = least - 1
+        if number < least:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a whole number >= {least}")
+        return number
+    return parse
+
+
+def _system_name(value: str) -> str:
+    """argparse type: a system's name on the leaderboard (eval.result.name_problem)."""
+    from eval.result import name_problem
+
+    if problem := name_problem(value):
+        raise argparse.ArgumentTypeError(f"{value!r} {problem}")
+    return value
 
 
 def _label_pair(value: str) -> tuple[str, str]:
@@ -170,6 +203,9 @@ def _add_source_args(p) -> None:
                         "inherit credentials (*_API_KEY, *_TOKEN, ...) unless named with --pass-env")
     g.add_argument("--pass-env", metavar="NAME", action="append",
                    help="with --command: let this environment variable through to the command (repeatable)")
+    g.add_argument("--name", type=_system_name, metavar="NAME",
+                   help="the system's name in the record and on the leaderboard (default: the extractor's name; "
+                        "for llm.v1, llm.v1:<model>)")
     llm = p.add_argument_group("llm.v1 (an OpenAI-compatible Chat Completions server; see README 'Score an LLM')")
     llm.add_argument("--model", help="model name (default: $OPENAI_MODEL)")
     llm.add_argument("--base-url", metavar="URL", help="server URL, e.g. http://127.0.0.1:8000/v1 "
@@ -182,9 +218,9 @@ def _add_source_args(p) -> None:
     llm.add_argument("--cache-dir", metavar="DIR", type=Path,
                      help="response cache (default: $TROOPCLAIMS_CACHE or ~/.cache/troopclaims/llm)")
     llm.add_argument("--no-cache", action="store_true", help="neither read nor write the response cache")
-    llm.add_argument("--concurrency", type=int, metavar="N", help="requests at once (default: 4)")
-    llm.add_argument("--max-retries", type=int, metavar="N",
-                     help="retries with backoff on 429, 5xx and timeouts (default: 4)")
+    llm.add_argument("--concurrency", type=_whole(1), metavar="N", help="requests at once, >= 1 (default: 4)")
+    llm.add_argument("--max-retries", type=_whole(0), metavar="N",
+                     help="retries with backoff on 429, 5xx and timeouts; 0: none (default: 4)")
     llm.add_argument("--request-timeout", type=_timeout, metavar="SECONDS", help="per request (default: 120)")
     p.add_argument("--timeout", type=_timeout, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"fail an extractor or command that runs longer (default: {DEFAULT_TIMEOUT:g})")
@@ -245,7 +281,7 @@ def _leaderboard_arguments(p: argparse.ArgumentParser) -> None:
     from eval import bootstrap
 
     _add_source_args(p)
-    p.add_argument("--out", type=Path, help="the leaderboard folder (default: leaderboard/)")
+    p.add_argument("--out", metavar="DIR", help="the leaderboard folder (default: leaderboard/)")
     p.add_argument("--samples", type=int, default=bootstrap.DEFAULT_SAMPLES, help="bootstrap resamples (1000)")
     p.add_argument("--seed", type=int, default=bootstrap.DEFAULT_SEED, help="bootstrap seed")
     p.add_argument("--unit", choices=("sentences", "documents"), default="sentences",
@@ -264,8 +300,8 @@ def _cmd_leaderboard(args) -> int:
     from eval.leaderboard import DEFAULT_OUT, run_leaderboard, stored_paths, update_readme
     from models.registry import NEEDS_SERVICE
 
-    args.out = args.out or DEFAULT_OUT
-    check_output(args.out, "folder")  # before hours of scoring
+    check_output(DEFAULT_OUT if args.out is None else args.out, "folder")  # before hours of scoring; '' refused
+    args.out = DEFAULT_OUT if args.out is None else Path(args.out)
     given = (args.extractor, args.spacy, args.predictions, args.command)
     extra = [_source_from_args(args)] if any(x is not None for x in given) else []
     stored = stored_paths(args.results) if args.results else []
@@ -275,7 +311,7 @@ def _cmd_leaderboard(args) -> int:
     table = (args.out / "leaderboard.md").read_text(encoding="utf-8")
     print(table)
     print(f"wrote {args.out}/: leaderboard.md, leaderboard.csv, leaderboard.png, results/, errors/")
-    skipped = sorted(NEEDS_SERVICE - {r.name for r in rows})
+    skipped = sorted(n for n in NEEDS_SERVICE if not any(r.name == n or r.name.startswith(f"{n}:") for r in rows))
     if skipped and not args.only_given:
         print(f"not run: {', '.join(skipped)} (needs an LLM server; give it with --extractor llm.v1 --model NAME, "
               "or rank its stored records with --results DIR: README 'Score an LLM')")
@@ -415,7 +451,7 @@ def _cmd_align(args) -> int:
         check_output(args.out)  # before any work
     gold = load_goldset()
     preds = from_predictions(args.file, "mentions").predictions(gold.documents, gold.sentences)
-    content = aligned_lines(preds)
+    content = aligned_lines(preds, {d: doc.text for d, doc in gold.documents.items()})
     if args.out in (None, "-"):
         sys.stdout.write(content)
     else:

@@ -21,7 +21,8 @@ from corpus.paths import ROOT
 
 from . import bootstrap
 from .goldset import load_goldset
-from .result import Result, load_result, write_result
+from .rescore import rescore
+from .result import Result, load_result, name_problem, write_result
 from .score import run
 from .sources import DEFAULT_TIMEOUT, Source, from_registry
 
@@ -43,6 +44,25 @@ def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name)
 
 
+def _md_code(text: str) -> str:
+    """``text`` as a Markdown code span inside a table cell: nothing in it can end the cell or the row,
+    or become markup (code spans show HTML as text; ``|`` is escaped, as GFM tables need even there)."""
+    text = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text).replace("|", "\\|")
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _csv_cell(text: str) -> str:
+    """A string cell that a spreadsheet shows as text, never runs as a formula (=, +, -, @ first)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _plot_label(text: str) -> str:
+    """A name as matplotlib draws it literally: ``$`` would start mathtext, a newline a second line."""
+    return "".join(c if c.isprintable() else " " for c in text).replace("$", r"\$")
+
+
 def run_leaderboard(extra: list[Source] = (), out_dir: Path = DEFAULT_OUT, *, samples: int = bootstrap.DEFAULT_SAMPLES,
                     seed: int = bootstrap.DEFAULT_SEED, unit: str = "sentences", timeout: float = DEFAULT_TIMEOUT,
                     progress: bool = True, registered: bool = True, stored: list[Path] = ()) -> list[Row]:
@@ -55,17 +75,17 @@ def run_leaderboard(extra: list[Source] = (), out_dir: Path = DEFAULT_OUT, *, sa
     from .error_report import write_error_report
 
     gold = load_goldset()
-    kept = [load_stored(path, gold) for path in stored]  # checked before anything runs
+    kept = [load_stored(path, gold) for path in stored]  # checked (and re-scored) before anything runs
     todo = ([from_registry(n) for n in offline_names()] if registered else []) + list(extra)
     origins: dict[str, list[str]] = {}  # one file per system in results/: names must differ there too
     for name, origin in [(s.name, f"{s.name} ({s.kind})") for s in todo] + \
-            [(r.name, str(p)) for r, p in zip(kept, stored)]:
+            [(r.name, str(p)) for (r, _), p in zip(kept, stored)]:
         origins.setdefault(_safe(name), []).append(origin)
     twice = {n: o for n, o in origins.items() if len(o) > 1}
     if twice:
         name, where = next(iter(twice.items()))
-        raise TroopclaimsError(f"two systems named {name}: {' and '.join(where)}; rename one (a stored record's "
-                               "extractor.name) so each row is one system")
+        raise TroopclaimsError(f"two systems named {name}: {' and '.join(where)}; name one otherwise (`troopclaims "
+                               "score --name NAME`, or a stored record's extractor.name) so each row is one system")
     if not todo and not kept:
         raise TroopclaimsError("nothing to rank: no registered extractors and none given")
     out_dir = Path(out_dir)
@@ -79,9 +99,10 @@ def run_leaderboard(extra: list[Source] = (), out_dir: Path = DEFAULT_OUT, *, sa
         write_result(result, out_dir / "results" / f"{_safe(source.name)}.json")
         write_error_report(out_dir / "errors" / f"{_safe(source.name)}.html", result, gold.documents, preds)
         records.append(result)
-    for result in kept:
+    for result, documents in kept:
         result = result.with_settings(bootstrap=settings)
         write_result(result, out_dir / "results" / f"{_safe(result.name)}.json")
+        write_error_report(out_dir / "errors" / f"{_safe(result.name)}.html", result, gold.documents, documents)
         records.append(result)
     rows = rank(records, samples=samples, seed=seed, unit=unit)
     write_output(out_dir / "leaderboard.md", render_markdown(rows, gold.version, gold.fingerprint, unit, samples, seed))
@@ -90,8 +111,10 @@ def run_leaderboard(extra: list[Source] = (), out_dir: Path = DEFAULT_OUT, *, sa
     return rows
 
 
-def load_stored(path: Path, gold) -> Result:
-    """A result record made elsewhere, refused unless it scores this dataset version, sentence by sentence."""
+def load_stored(path: Path, gold) -> tuple[Result, dict]:
+    """A result record made elsewhere and the documents it predicted: refused unless it scores this dataset
+    version and its figures are what its own predictions score now (``eval.rescore``); the figures
+    returned are the recomputed ones."""
     record = Result.from_json(load_result(path))
     for key in ("dataset", "extractor", "settings", "scores"):
         if not isinstance(getattr(record, key), dict):
@@ -102,30 +125,27 @@ def load_stored(path: Path, gold) -> Result:
                                f"the current {gold.version} ({gold.fingerprint}); rescore it on this version")
     if not all(isinstance(record.extractor.get(k), str) and record.extractor[k] for k in ("name", "kind")):
         raise TroopclaimsError(f"{path}: extractor must have a non-empty string 'name' and 'kind'")
-    numbers = [record.strict.get("micro", {}).get(k) for k in ("precision", "recall", "f1")]
-    numbers += [record.strict.get("labels", {}).get(label, {}).get("f1") for label in LABELS]
-    numbers += [(record.claims or {}).get(key, 0) for _, key in CLAIM_COLUMNS]
-    if not all(type(v) in (int, float) for v in numbers):
-        raise TroopclaimsError(f"{path}: scores.seqeval_strict must give numbers for micro precision, recall and "
-                               f"f1 and each label's f1 ({', '.join(LABELS)}); claim scores, if any, numbers")
-    ids = [f"{d}-{s.index:03d}" for d in sorted(gold.sentences) for s in gold.sentences[d]]
-    ps = record.per_sentence
-    width = 3 * len(LABELS)
-    if not isinstance(ps, dict) or ps.get("ids") != ids or ps.get("labels") != list(LABELS) or \
-            not isinstance(ps.get("tp_fp_fn"), list) or len(ps["tp_fp_fn"]) != len(ids) or \
-            any(not isinstance(r, list) or len(r) != width or any(type(v) is not int or v < 0 for v in r)
-                for r in ps["tp_fp_fn"]):
-        raise TroopclaimsError(f"{path}: per_sentence must hold labels {list(LABELS)}, the {len(ids)} sentence ids "
-                               f"of this version in order, and {width} counts >= 0 per sentence")
-    return record
+    if problem := name_problem(record.name):
+        raise TroopclaimsError(f"{path}: extractor.name {problem}")
+    if not isinstance(record.extractor.get("version"), (str, type(None))):
+        raise TroopclaimsError(f"{path}: extractor.version must be a string or null")
+    if not isinstance(record.notes, list) or not all(isinstance(n, str) for n in record.notes):
+        raise TroopclaimsError(f"{path}: notes must be a list of strings")
+    return rescore(record, gold, str(path))
 
 
 def stored_paths(folder: Path) -> list[Path]:
-    """The result records (*.json) in ``folder``, sorted; an empty or missing folder is an error."""
+    """The result records (*.json) in ``folder``, sorted; an empty or missing folder is an error.
+
+    Every entry named *.json is a record: one that cannot be read (a symbolic link loop, no permission)
+    is named when it is loaded, never skipped."""
     folder = Path(folder)
     if not folder.is_dir():
         raise TroopclaimsError(f"{folder}: not a folder of result records (--results takes a folder of *.json)")
-    paths = sorted(p for p in folder.glob("*.json") if p.is_file())
+    try:
+        paths = sorted(folder.glob("*.json"))
+    except OSError as exc:
+        raise TroopclaimsError(f"{folder}: cannot list it ({(exc.strerror or str(exc)).lower()})") from None
     if not paths:
         raise TroopclaimsError(f"{folder}: no result records (*.json) in it")
     return paths
@@ -175,7 +195,7 @@ def render_markdown(rows: list[Row], version: str, fp: str, unit: str, samples: 
              "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for i, r in enumerate(rows, 1):
         micro = r.record.strict["micro"]
-        cells = [str(i), f"`{r.name}`", f"{r.micro:.3f} [{r.micro_ci.low:.3f}, {r.micro_ci.high:.3f}]",
+        cells = [str(i), _md_code(r.name), f"{r.micro:.3f} [{r.micro_ci.low:.3f}, {r.micro_ci.high:.3f}]",
                  f"{micro['precision']:.3f}", f"{micro['recall']:.3f}",
                  *(f"{r.labels[label]:.3f}" for label in LABELS),
                  "best" if r.p_vs_best is None else f"{r.p_vs_best:.3f}", *_claim_cells(r.record)]
@@ -192,7 +212,7 @@ def render_csv(rows: list[Row]) -> str:
                                 for _, key in CLAIM_COLUMNS), "dataset_version", "dataset_fingerprint"])
     for i, r in enumerate(rows, 1):
         ex, ds = r.record.extractor, r.record.dataset
-        w.writerow([i, r.name, ex["kind"], ex.get("version") or "", f"{r.micro:.4f}", f"{r.micro_ci.low:.4f}",
+        w.writerow([i, _csv_cell(r.name), _csv_cell(ex["kind"]), _csv_cell(ex.get("version") or ""), f"{r.micro:.4f}", f"{r.micro_ci.low:.4f}",
                     f"{r.micro_ci.high:.4f}",
                     *(f"{v:.4f}" for label in LABELS
                       for v in (r.labels[label], r.label_ci[label].low, r.label_ci[label].high)),
@@ -231,7 +251,7 @@ def _plot_rows(plt, rows: list[Row], version: str):
         ax.plot(r.micro, y, "o", color="black", ms=4)
     for marker, label in zip("^sD", LABELS):
         ax.plot([r.labels[label] for r in rows], ys, marker, ms=3.5, alpha=0.7, ls="none", label=f"{label} F1")
-    ax.set_yticks(ys, [r.name for r in rows], fontsize=7)
+    ax.set_yticks(ys, [_plot_label(r.name) for r in rows], fontsize=7)
     ax.set_xlim(0, 1.02)
     ax.set_xlabel("strict micro F1 with 95% bootstrap CI (dots); per-label F1 (marks)")
     ax.set_title(f"troopclaims {version}: {len(rows)} systems")
@@ -250,7 +270,7 @@ def _plot_bars(plt, np, rows: list[Row], version: str):
         cis = [r.label_ci[g] for g in LABELS] + [r.micro_ci]
         err = np.array([[max(v - c.low, 0) for v, c in zip(vals, cis)], [max(c.high - v, 0) for v, c in zip(vals, cis)]])
         x = np.arange(len(groups)) + (i - (len(rows) - 1) / 2) * width
-        ax.bar(x, vals, width, yerr=err, capsize=3, label=r.name)
+        ax.bar(x, vals, width, yerr=err, capsize=3, label=_plot_label(r.name))
     ax.set_xticks(np.arange(len(groups)), groups)
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("strict F1 (95% bootstrap CI)")

@@ -38,7 +38,7 @@ def parse_mention_lines(lines: Iterable[str], texts: Mapping[str, str], name: st
         out[doc_id] = parse_answer({k: v for k, v in record.items() if k != "doc_id"}, doc_id, where)
         if lines_of is not None:
             lines_of[doc_id] = where
-    check_coverage(out, texts, name)
+    check_coverage(out, texts, name, "mentions")
     return out
 
 
@@ -58,7 +58,8 @@ def align_all(answers: Mapping[str, MentionDocument], texts: Mapping[str, str],
         normalized += a.normalized
         duplicates += a.duplicates
         notes += [f"{doc_id}: {n}" for n in (*answer.notes, *a.notes)]
-    return Predictions(docs, unaligned=unaligned, normalized=normalized, duplicates=duplicates, notes=notes)
+    return Predictions(docs, unaligned=unaligned, normalized=normalized, duplicates=duplicates, notes=notes,
+                       answers=dict(answers))
 
 
 def read_mention_lines(lines: Iterable[str], texts: Mapping[str, str], name: str) -> Predictions:
@@ -68,17 +69,15 @@ def read_mention_lines(lines: Iterable[str], texts: Mapping[str, str], name: str
     return align_all(answers, texts, lines_of)
 
 
-def aligned_lines(preds: Predictions) -> str:
-    """The offset predictions JSONL that `troopclaims align` writes: scoring it gives the same scores."""
+def aligned_lines(preds: Predictions, texts: Mapping[str, str]) -> str:
+    """The offset predictions JSONL that `troopclaims align` writes: what a result record stores
+    (eval/rescore.py), read back as `score --predictions` reads it before it is written, so align
+    never writes a file that scoring would refuse."""
     import json
-    from dataclasses import asdict
 
-    out = []
-    for doc_id in sorted(preds.documents):
-        doc = preds.documents[doc_id]
-        record = {"doc_id": doc_id,
-                  "spans": [s.to_json() for s in doc.spans], "claims": [c.to_json() for c in doc.claims]}
-        if preds.unaligned.get(doc_id):
-            record["unaligned"] = [asdict(u) for u in preds.unaligned[doc_id]]
-        out.append(json.dumps(record, ensure_ascii=False) + "\n")
-    return "".join(out)
+    from .predictions import parse_jsonl_lines
+    from .rescore import stored_predictions
+
+    content = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in stored_predictions(preds)["documents"])
+    parse_jsonl_lines(content.splitlines(), texts, "the aligned predictions")
+    return content

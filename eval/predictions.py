@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from dataclasses import field as _field
 
 from corpus.errors import FormatError, PredictionError
-from corpus.io import Lines, jsonl_records
+from corpus.io import JSONError, Lines, jsonl_records, parse_json
 from corpus.labels import LABELS, target_problem
+from corpus.normalize import parse_iso
 from corpus.types import CLAIM_FIELDS, CLAIM_LINKS, SPAN_FIELDS, Claim, Document, Span, make_span, span_problems
 
 
@@ -83,6 +84,11 @@ def parse_claims(raw, spans: list[Span], where: str, unaligned=()) -> list[Claim
         problem = target_problem(item.get("target"), required=False)
         if problem:
             raise PredictionError(f"{at}: {problem}")
+        if item.get("date_value") is not None:
+            try:
+                parse_iso(item["date_value"])
+            except ValueError as exc:
+                raise PredictionError(f"{at}: date_value {exc}") from None
         if type(item.get("approximate", False)) is not bool:
             raise PredictionError(f"{at}: approximate must be true or false, got {json.dumps(item['approximate'])}")
         for field, label in CLAIM_LINKS.items():
@@ -97,15 +103,20 @@ def parse_claims(raw, spans: list[Span], where: str, unaligned=()) -> list[Claim
             v = item.get(field)
             if v is not None and (type(v) not in (int, float) or v != v or v in (float("inf"), float("-inf"))):
                 raise PredictionError(f"{at}: {field} must be a number or null, got {v!r}")
+        if item.get("low") is not None and item.get("high") is not None and item["low"] > item["high"]:
+            raise PredictionError(f"{at}: low {item['low']!r} is above high {item['high']!r}; allowed: low <= high "
+                                  "(as in the gold, annotation/LABELS.md)")
         claims.append(Claim.from_json({**item, "id": item.get("id") or f"C{i + 1}"}))
     return claims
 
 
-def check_coverage(found: Iterable[str], texts: Mapping[str, str], where: str) -> None:
+def check_coverage(found: Iterable[str], texts: Mapping[str, str], where: str, empty: str = "spans") -> None:
+    """Every document predicted; the hint shows an empty prediction in the format in use (``spans``: offsets,
+    ``mentions``: strings)."""
     missing = sorted(set(texts) - set(found))
     if missing:
         raise PredictionError(f"{where}: no predictions for document(s) {', '.join(missing)} "
-                              "(an empty prediction is {\"doc_id\": ..., \"spans\": []})")
+                              f"(an empty prediction is {{\"doc_id\": ..., \"{empty}\": []}})")
 
 
 def check_documents(docs: Iterable[Document], texts: Mapping[str, str], where: str) -> dict[str, Document]:
@@ -137,7 +148,8 @@ class Predictions:
     ``tags``: tag input (CoNLL) as given, what seqeval scores, with its ``ill_formed`` transitions.
     ``unaligned``: answers given as strings (eval/ALIGNMENT.md) that are not in the text, per document,
     with ``normalized`` and ``duplicates`` counts; None for offset input. ``notes``: one line per
-    problem an extractor reported (an unusable LLM reply).
+    problem an extractor reported (an unusable LLM reply). ``answers``: the strings given, per document
+    (corpus.mentions.MentionDocument), for answers given as strings.
     """
 
     documents: dict[str, Document]
@@ -147,6 +159,7 @@ class Predictions:
     normalized: int = 0
     duplicates: int = 0
     notes: list[str] = _field(default_factory=list)
+    answers: dict | None = None
 
 
 def parse_jsonl_lines(lines: Iterable[str] | Lines, texts: Mapping[str, str], name: str) -> Predictions:
@@ -209,12 +222,14 @@ def parse_label_studio(data: bytes, texts: Mapping[str, str], name: str) -> Pred
     from annotation.label_studio.convert import from_tasks
 
     try:
-        tasks = json.loads(data.decode("utf-8"))
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise PredictionError(f"{name}:{line}: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
-    except json.JSONDecodeError as exc:
-        raise PredictionError(f"{name}:{exc.lineno}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+    try:
+        tasks = parse_json(text)
+    except JSONError as exc:
+        raise PredictionError(f"{name}: {exc}{_jsonl_hint(text)}") from None
     try:
         docs = from_tasks(tasks, dict(texts))
     except FormatError as exc:
@@ -222,17 +237,36 @@ def parse_label_studio(data: bytes, texts: Mapping[str, str], name: str) -> Pred
     return Predictions(check_documents(docs, texts, name))
 
 
+def _jsonl_hint(text: str) -> str:
+    """A file named .json holding one JSON object per line: say how to read it as JSONL."""
+    first = text.lstrip().partition("\n")[0]
+    try:
+        looks = isinstance(parse_json(first), dict) and text.strip() != first.strip()
+    except JSONError:
+        looks = False
+    return ("; it looks like JSON Lines (one object per line): pass --format jsonl (offsets) or --format "
+            "mentions (strings)") if looks else ""
+
+
 def parse_conll_lines(lines: Lines, texts: Mapping[str, str], sentences, path: str) -> Predictions:
     """Token/tag columns: ``-DOCSTART- <doc_id>`` lines, one ``token<TAB>tag`` line per gold token,
     a blank line after each sentence. Tokens must be the gold's tokens (the `sentences` config).
+    """
+    tags, line_of = _conll_tags(lines, texts, sentences, path)
+    return tag_predictions(tags, texts, sentences, line_of)
+
+
+def tag_predictions(tags: dict[str, list[list[str]]], texts: Mapping[str, str], sentences,
+                    line_of: Mapping[tuple[str, int, int], int]) -> Predictions:
+    """Predictions from IOB2 tags per document and sentence (CoNLL input, or a stored record's tags).
 
     The documents' spans are the tags as conlleval reads them (for span matching); ``tags`` keeps the
     raw tags, which seqeval scores, and ``ill_formed`` locates each ill-formed IOB2 tag (an ``I-X`` not
-    continuing an ``X``): strict mode reads no entity there, conlleval (default mode) starts one.
+    continuing an ``X``; ``line_of`` gives its line): strict mode reads no entity there, conlleval
+    (default mode) starts one.
     """
     from .metrics import conlleval_entities
 
-    tags, line_of = _conll_tags(lines, texts, sentences, path)
     documents = {}
     for doc_id, doc_tags in tags.items():
         sents = sentences[doc_id]
@@ -303,7 +337,7 @@ def _ill_formed(tags: dict[str, list[list[str]]], line_of: dict) -> list[dict]:
             for i, tag in enumerate(sent):
                 before = sent[i - 1] if i else "sentence start"
                 if tag.startswith("I-") and before not in ("B" + tag[1:], tag):
-                    out.append({"line": line_of[(doc_id, k, i)], "doc_id": doc_id, "sentence": k, "token": i,
+                    out.append({"line": line_of.get((doc_id, k, i), 0), "doc_id": doc_id, "sentence": k, "token": i,
                                 "tag": tag, "after": before})
     return sorted(out, key=lambda x: x["line"])
 

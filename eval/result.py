@@ -1,8 +1,8 @@
 """Result records: one JSON file per (extractor, dataset version) run.
 
-Format ``troopclaims.result/2`` (documented in eval/RESULT_FORMAT.md). Old
+Format ``troopclaims.result/3`` (documented in eval/RESULT_FORMAT.md). Old
 records must keep loading: tests/data holds a golden ``/1`` record, which
-``load_result`` reads as ``/2`` (``upgrade``).
+``load_result`` reads as the current format (``upgrade``).
 """
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from importlib import metadata
 from pathlib import Path
 
 from corpus.errors import FormatError
-from corpus.io import open_input, read_bytes, write_output
+from corpus.io import JSONError, open_input, parse_json, read_bytes, write_output
 
-FORMAT = "troopclaims.result/2"
-FORMATS = ("troopclaims.result/1", FORMAT)  # what load_result reads
+FORMAT = "troopclaims.result/3"
+FORMATS = ("troopclaims.result/1", "troopclaims.result/2", FORMAT)  # what load_result reads
 LIBRARIES = ("troopclaims", "seqeval", "spacy", "datasets", "pyarrow")
 
 
@@ -54,6 +54,7 @@ class Result:
     notes: list = field(default_factory=list)
     per_document: dict = field(default_factory=dict)
     per_sentence: dict = field(default_factory=dict)
+    predictions: dict | None = None  # what it was scored from (eval/rescore.py); from format /3 on
 
     @classmethod
     def of(cls, record: Result | dict) -> Result:
@@ -67,7 +68,7 @@ class Result:
 
     def to_json(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)
-                if not (f.name == "mentions" and self.mentions is None)}
+                if not (f.name in ("mentions", "predictions") and getattr(self, f.name) is None)}
 
     def with_settings(self, **settings) -> Result:
         return replace(self, settings={**self.settings, **settings})
@@ -87,6 +88,24 @@ class Result:
         return (self.scores.get("claims") or {}).get("summary")
 
 
+MAX_NAME = 200
+
+
+def name_problem(name) -> str | None:
+    """Why ``name`` cannot name a system on the leaderboard (None if it can): one line of printable text.
+
+    Names reach Markdown, CSV, HTML and file names; they are escaped there too, but a newline or control
+    character in a name is never what its author meant."""
+    if not isinstance(name, str) or not name.strip():
+        return "must be a non-empty string"
+    if len(name) > MAX_NAME:
+        return f"is {len(name)} characters long; at most {MAX_NAME} are allowed"
+    bad = next((c for c in name if not c.isprintable()), None)
+    if bad is not None:
+        return f"holds the control character {bad!r}; a name is one line of printable text"
+    return None
+
+
 def write_result(record: Result | dict, path: Path | str) -> None:
     """Atomically over a regular file; ``-`` is standard output; a device is written through (corpus.io)."""
     data = record.to_json() if isinstance(record, Result) else record
@@ -100,13 +119,13 @@ def load_result(path: Path) -> dict:
     """Read a record of any supported format version as the current one's JSON form (``upgrade``);
     ``Result.from_json`` types it."""
     with open_input(path, "a result record (JSON)") as f:
-        data, _ = read_bytes(f, str(path), 256 * 2**20)
+        data, _ = read_bytes(f, str(path), 256 * 2**20, "a result record")
     try:
-        record = json.loads(data.decode("utf-8"))
+        record = parse_json(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise FormatError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    except JSONError as exc:
+        raise FormatError(f"{path}: {exc}") from None
     if not isinstance(record, dict) or record.get("format") not in FORMATS:
         got = record.get("format") if isinstance(record, dict) else None
         raise FormatError(f"{path}: not a troopclaims result record (format {got!r}, expected one of "
@@ -118,7 +137,7 @@ def load_result(path: Path) -> dict:
 
 
 def upgrade(record: dict) -> dict:
-    """A ``/1`` record read as ``/2``: ``alignment.repaired_tags`` (a misnomer: nothing was repaired) is
+    """A ``/1`` record read as ``/2`` (and ``/3``, which only adds ``predictions``): ``alignment.repaired_tags`` (a misnomer: nothing was repaired) is
     ``ill_formed_tags``, and ``ill_formed`` (their locations) is empty, as /1 did not record them.
     ``format`` keeps saying which version was written."""
     alignment = record.get("alignment")

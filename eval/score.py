@@ -13,6 +13,7 @@ from .goldset import GoldSet, load_goldset
 from .metrics import MODE, PRF, SCHEME, compare, conlleval_entities, range_entities, strict_entities
 from .predictions import Predictions
 from .project import Alignment, project
+from .rescore import stored_predictions
 from .result import FORMAT, library_versions
 from .sources import DEFAULT_TIMEOUT, Source
 
@@ -62,6 +63,7 @@ def run(source: Source, gold: GoldSet | None = None, *,
         from .claims import score_claims
 
         record["scores"]["claims"] = score_claims(gold.documents, preds.documents)
+    record["predictions"] = stored_predictions(preds)  # what it was scored from: a stored record is re-scored
     return record, preds.documents
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 import io
 import json
 import threading
@@ -110,9 +111,14 @@ def from_callable(fn: Callable, *, name: str | None = None) -> Source:
 
 def from_import_path(path: str) -> Source:
     """``package.module:object``: an extractor, a class or zero-argument factory making one, or ``fn(text)``."""
+    import os
+    import sys
+
     module_name, _, attr = path.partition(":")
     if not module_name or not attr:
         raise ExtractorError(f"import path {path!r} must look like 'package.module:object'")
+    if os.getcwd() not in sys.path and "" not in sys.path:
+        sys.path.insert(0, os.getcwd())  # a module in the current folder imports, as with `python -m` and uvicorn
     try:
         obj = importlib.import_module(module_name)
     except ImportError as exc:
@@ -157,7 +163,7 @@ def from_registry(name: str, **options) -> Source:
     from models.registry import get
 
     extractor = get(name, **options)
-    return from_extractor(extractor, kind="registered", name=name,
+    return from_extractor(extractor, kind="registered", name=getattr(extractor, "system_name", None) or name,
                           version=getattr(extractor, "version", None) or name.rpartition(".")[2])
 
 
@@ -184,11 +190,11 @@ def from_predictions(path: str, fmt: str | None = None) -> Source:
 
     from .predictions import MAX_JSON, WHAT, parse_conll_lines, parse_label_studio
 
+    check_input(path, WHAT)  # first: a folder is called a folder, whatever its name
     fmt = fmt or ("jsonl" if path == "-" else FORMATS.get(Path(path).suffix.lower()))
     if fmt not in ALL_FORMATS:
         raise PredictionError(f"{path}: cannot tell the format from the extension (.jsonl, .json, .conll); "
                               f"pass --format {', '.join(ALL_FORMATS)}")
-    check_input(path, WHAT)
     name = display_name(path)
 
     def produce(gold, timeout, sentences):
@@ -240,7 +246,16 @@ def resolve(spec: str, **options) -> Source:
     from models.registry import REGISTRY
 
     if spec in REGISTRY or ":" not in spec:
-        return from_registry(spec, **options)
+        from models.registry import UnknownExtractorError
+
+        try:
+            return from_registry(spec, **options)
+        except UnknownExtractorError as exc:
+            module, dot, attr = spec.rpartition(".")
+            if dot and module and not re.fullmatch(r"v\d+", attr):  # not a versioned name: an import path
+                raise ExtractorError(f"{exc}; for a Python function or class give its import path with a colon: "
+                                     f"'{module}:{attr}'") from None
+            raise
     return from_import_path(spec)
 
 

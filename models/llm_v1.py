@@ -30,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from corpus.errors import FormatError, PredictionError, TroopclaimsError
-from corpus.io import write_output
+from corpus.io import JSONError, parse_json, write_output
 from corpus.labels import LABELS, TARGET_NAMES, TARGETS
 from corpus.mentions import MentionDocument, parse_answer
 from corpus.types import Document
@@ -42,6 +42,7 @@ DEFAULT_RETRIES = 4
 DEFAULT_REQUEST_TIMEOUT = 120.0
 TEMPERATURE = 0.0
 SEED = 20241029
+MAX_OBJECT_STARTS = 100  # a reply of a million '{' is not searched a million times
 
 _NULLABLE_STR = {"type": ["string", "null"]}
 _NULLABLE_NUM = {"type": ["number", "null"]}
@@ -97,23 +98,27 @@ def default_cache_dir() -> Path:
 
 
 def first_json_object(content: str) -> dict | None:
-    """The reply itself when it is a JSON object, else the first JSON object inside it (prose, code fences)."""
+    """The reply itself when it is a JSON object, else the first JSON object inside it (prose, code fences),
+    tried from at most MAX_OBJECT_STARTS of its ``{``.
+
+    JSON that ``corpus.io.parse_json`` refuses (nested thousands deep, lone surrogates, Infinity) counts
+    as no object: the document gets no predictions and a note, the run goes on.
+    """
     try:
-        value = json.loads(content)
+        value = parse_json(content)
         if isinstance(value, dict):
             return value
-    except ValueError:
+    except JSONError:
         pass
-    decoder = json.JSONDecoder()
-    i = content.find("{")
-    while i >= 0:
+    i, tries = content.find("{"), 0
+    while i >= 0 and tries < MAX_OBJECT_STARTS:
         try:
-            value, _ = decoder.raw_decode(content, i)
+            value = parse_json(content, start=i)
             if isinstance(value, dict):
                 return value
-        except ValueError:
+        except JSONError:
             pass
-        i = content.find("{", i + 1)
+        i, tries = content.find("{", i + 1), tries + 1
     return None
 
 
@@ -130,9 +135,9 @@ def read_few_shot(path: Path) -> list[tuple[str, dict]]:
             continue
         where = f"{path}:{n}"
         try:
-            record = json.loads(line)
-        except ValueError as exc:
-            raise FormatError(f"{where}: not valid JSON ({exc})") from None
+            record = parse_json(line)
+        except JSONError as exc:
+            raise FormatError(f"{where}: {exc}") from None
         if not isinstance(record, dict) or set(record) != {"text", "answer"} or not isinstance(record["text"], str):
             raise FormatError(f"{where}: expected an object with exactly 'text' (a string) and 'answer'")
         parse_answer(record["answer"], "example", where)
@@ -165,11 +170,20 @@ class LLMExtractor:
             raise LLMError("llm.v1 needs a model: pass --model NAME or set OPENAI_MODEL")
         self.base_url = (base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
         self._key_env = api_key_env or "OPENAI_API_KEY"
-        self.concurrency = concurrency or DEFAULT_CONCURRENCY
+        # None is unset; 0 is a value (no retries), never the default
+        self.concurrency = DEFAULT_CONCURRENCY if concurrency is None else concurrency
         self.max_retries = DEFAULT_RETRIES if max_retries is None else max_retries
-        self.request_timeout = request_timeout or DEFAULT_REQUEST_TIMEOUT
-        if self.concurrency < 1 or self.max_retries < 0 or not self.request_timeout > 0:
-            raise LLMError("llm.v1: --concurrency must be >= 1, --max-retries >= 0, --request-timeout > 0")
+        self.request_timeout = DEFAULT_REQUEST_TIMEOUT if request_timeout is None else request_timeout
+        for option, value, ok, allowed in (
+                ("--concurrency", self.concurrency, type(self.concurrency) is int and self.concurrency >= 1,
+                 "a whole number >= 1"),
+                ("--max-retries", self.max_retries, type(self.max_retries) is int and self.max_retries >= 0,
+                 "a whole number >= 0 (0: no retries)"),
+                ("--request-timeout", self.request_timeout,
+                 type(self.request_timeout) in (int, float) and 0 < self.request_timeout < float("inf"),
+                 "a number of seconds above zero")):
+            if not ok:
+                raise LLMError(f"llm.v1: {option} {value!r}: expected {allowed}")
         self.prompt = render_prompt()
         self.few_shot_path = Path(few_shot) if few_shot else None
         self.examples = read_few_shot(self.few_shot_path) if self.few_shot_path else []
@@ -182,6 +196,7 @@ class LLMExtractor:
         shots = _sha256(json.dumps(self.examples, sort_keys=True)) if self.examples else None
         self._key_parts = {"base_url": self.base_url, "model": self.model, "prompt_sha256": prompt_sha,
                            "params": {"temperature": TEMPERATURE, "seed": SEED, "few_shot_sha256": shots}}
+        self.system_name = f"llm.v1:{self.model}"  # two models rank side by side without renaming
         self.version = f"model={self.model}; prompt=sha256:{prompt_sha[:16]}" + \
             (f"; few-shot=sha256:{shots[:16]}" if shots else "")
 
@@ -208,7 +223,8 @@ class LLMExtractor:
                 from openai import OpenAI
 
                 self._openai = OpenAI(base_url=self.base_url, api_key=os.environ.get(self._key_env) or "EMPTY",
-                                      max_retries=self.max_retries, timeout=self.request_timeout)
+                                      max_retries=self.max_retries, timeout=self.request_timeout,
+                                      http_client=_deadline_client(self.request_timeout))
             return self._openai
 
     def _request(self, doc: Document, structured: bool | None = None) -> dict:
@@ -248,8 +264,8 @@ class LLMExtractor:
         path = self._cache_path(doc)
         if path is not None and path.is_file():
             try:
-                return json.loads(path.read_text(encoding="utf-8")), None
-            except ValueError:
+                return parse_json(path.read_text(encoding="utf-8")), None
+            except (ValueError, OSError):
                 pass  # a damaged cache entry is asked again and replaced
         import openai
 
@@ -268,7 +284,7 @@ class LLMExtractor:
         except openai.APIError as exc:  # a reply the client could not read
             return None, f"unreadable reply ({type(exc).__name__})"
         if path is not None:
-            write_output(path, json.dumps(reply, ensure_ascii=False, sort_keys=True) + "\n")
+            write_output(path, json.dumps(reply, sort_keys=True) + "\n")  # ASCII: a lone surrogate is escaped
         return reply, None
 
     def answer(self, doc: Document) -> MentionDocument:
@@ -278,7 +294,7 @@ class LLMExtractor:
             if not reply["choices"]:
                 problem = "the server returned no choices"
             elif reply.get("refusal"):
-                problem = f"the model refused: {str(reply['refusal'])[:200]}"
+                problem = f"the model refused: {_printable(str(reply['refusal']))[:200]}"
             elif not reply.get("content"):
                 problem = f"the reply has no content (finish_reason {reply.get('finish_reason')!r})"
             else:
@@ -312,6 +328,45 @@ class LLMExtractor:
             raise LLMError(f"llm.v1 got no usable reply for any of the {len(docs)} documents; first: "
                            f"{failed[0].doc_id}: {failed[0].notes[0].removeprefix('llm.v1: ')}")
         return [out[d.id] for d in docs]
+
+
+def _deadline_client(seconds: float):
+    """An httpx client whose every reply is read whole within ``seconds`` of the request, or times out.
+
+    httpx's timeouts are per read: a server trickling a byte at a time would hold a request, and the
+    process, forever. The body is checked against the deadline at every chunk read; the timeout it
+    raises is one the ``openai`` client retries, then reports.
+    """
+    import time
+
+    import httpx
+
+    class Stream(httpx.SyncByteStream):
+        def __init__(self, inner, deadline: float):
+            self.inner, self.deadline = inner, deadline
+
+        def __iter__(self):
+            for chunk in self.inner:
+                if time.monotonic() > self.deadline:
+                    raise httpx.ReadTimeout(f"the reply was not complete within {seconds:g} s")
+                yield chunk
+
+        def close(self):
+            self.inner.close()
+
+    class Transport(httpx.HTTPTransport):
+        def handle_request(self, request):
+            deadline = time.monotonic() + seconds
+            response = super().handle_request(request)
+            response.stream = Stream(response.stream, deadline)
+            return response
+
+    return httpx.Client(transport=Transport(), timeout=seconds, follow_redirects=True)
+
+
+def _printable(text: str) -> str:
+    """Text from a reply as a note can hold it: lone surrogates (not writable as UTF-8) replaced."""
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def _user(text: str, published: str | None) -> str:

@@ -77,13 +77,14 @@ def label_studio(tmp_path_factory):
                LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK="true",
                # it also keeps a user id and caches under the XDG dirs: keep those in the scratch dir too
                XDG_CONFIG_HOME=str(data / "xdg-config"), XDG_CACHE_HOME=str(data / "xdg-cache"),
-               XDG_DATA_HOME=str(data / "xdg-data"))
+               XDG_DATA_HOME=str(data / "xdg-data"),
+               # credentials in its environment, never on its command line (any process can read argv)
+               LABEL_STUDIO_USERNAME=USER, LABEL_STUDIO_PASSWORD=PASSWORD, LABEL_STUDIO_USER_TOKEN=TOKEN)
     log_path = data / "server.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             [binary, "start", "--no-browser", "--data-dir", str(data), "--internal-host", "127.0.0.1",
-             "--port", str(port), "--host", f"http://127.0.0.1:{port}", "--username", USER,
-             "--password", PASSWORD, "--user-token", TOKEN, "--enable-legacy-api-token"],
+             "--port", str(port), "--host", f"http://127.0.0.1:{port}", "--enable-legacy-api-token"],
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=data)
     try:
         deadline = time.monotonic() + 180

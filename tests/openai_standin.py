@@ -23,6 +23,7 @@ class Reply:
     delay: float = 0.0
     headers: dict = field(default_factory=dict)
     raw: bytes | None = None  # a body sent as is (errors)
+    trickle: float = 0.0  # seconds between the body's bytes: a server that never quite finishes
 
 
 def completion(reply: Reply, model: str) -> bytes:
@@ -63,7 +64,13 @@ class StandIn:
                     for k, v in r.headers.items():
                         self.send_header(k, v)
                     self.end_headers()
-                    self.wfile.write(data)
+                    if r.trickle:
+                        for i in range(len(data)):
+                            self.wfile.write(data[i:i + 1])
+                            self.wfile.flush()
+                            time.sleep(r.trickle)
+                    else:
+                        self.wfile.write(data)
                 except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout test)
                     pass
 

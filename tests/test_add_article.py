@@ -11,6 +11,7 @@ from corpus.seeds import load_seeds
 from corpus.version import bumped, current_version
 from eval.cli import main
 
+N = len(load_seeds())  # documents before the test adds one: rounds add articles, tests must not assume five
 TEXT = "The river authority said 40 boats left the harbour on 2 June 2031.\n"
 GOOD = ["--url", "https://news.example.org/river", "--outlet", "Example River Times", "--published", "2031-06",
         "--licence-note", "Written for the tests"]
@@ -31,7 +32,7 @@ def test_an_article_is_stored_verbatim_with_its_provenance(seeds, tmp_path, caps
     path.write_bytes(TEXT.encode("utf-8"))
     assert main(["add-article", str(path), *GOOD, "--seeds-dir", str(seeds)]) == 0
     digest = hashlib.sha256(TEXT.encode()).hexdigest()
-    doc_id = f"005_{digest[:16]}"
+    doc_id = f"{N:03d}_{digest[:16]}"
     assert load_seeds(seeds)[doc_id] == TEXT  # checked against SHA256SUMS
     record = read_provenance(seeds)[doc_id]
     assert (record.url, record.outlet, record.published, record.added_in) == (
@@ -48,6 +49,15 @@ def test_an_article_is_stored_verbatim_with_its_provenance(seeds, tmp_path, caps
                                                          r"allowed: YYYY, YYYY-MM or YYYY-MM-DD"),
     (TEXT.encode(), [*GOOD[:5], "2031-02-30", *GOOD[6:]], r"--published '2031-02-30' is not an ISO 8601 date"),
     (TEXT.encode(), ["--url", "news.example.org", *GOOD[2:]], r"--url 'news\.example\.org': expected"),
+    (TEXT.encode(), [*GOOD[:5], "\u0662\u0660\u0663\u0661", *GOOD[6:]],  # Arabic-Indic digits: not ISO 8601
+     r"--published '\u0662\u0660\u0663\u0661' is not an ISO 8601 date"),
+    (TEXT.encode(), [*GOOD, "--added-in", "\u0661.\u0662.\u0660"], r"--added-in '\u0661\.\u0662\.\u0660': expected a version "
+                                                                r"MAJOR\.MINOR\.PATCH"),
+    (b"The mayor said\x00 12 boats left.\n", GOOD, r"river\.txt:1: holds the control character U\+0000 \(at character "
+                                                   r"14\); an article is plain text"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\n", GOOD, r"river\.txt: not UTF-8 \(byte 0x89 at offset 0\)"),
+    (b"Boats\r\nleft\x1b[0m today\n", GOOD, r"river\.txt:2: holds the control character U\+001B"),
+    (b"a" * (16 * 2**20 + 1), GOOD, r"river\.txt: larger than 16 MiB, the limit for an article \(a news text"),
 ])
 def test_bad_input_is_one_line_and_changes_nothing(seeds, tmp_path, capsys, content, args, message):
     import re
@@ -72,7 +82,7 @@ def test_the_same_text_twice_is_refused(seeds, tmp_path, capsys):
     assert main(["add-article", str(path), *GOOD, "--seeds-dir", str(seeds)]) == 0
     after = _snapshot(seeds)
     assert main(["add-article", str(path), *GOOD, "--seeds-dir", str(seeds)]) == 1
-    assert "the same text is already document 005_" in capsys.readouterr().err
+    assert f"the same text is already document {N:03d}_" in capsys.readouterr().err
     assert _snapshot(seeds) == after
 
 
@@ -85,18 +95,22 @@ def test_a_run_killed_before_the_manifest_is_completed_by_a_rerun(seeds, tmp_pat
     (seeds / "SHA256SUMS").write_bytes(manifest)  # as if killed before the last rename
     assert main(["add-article", str(path), *GOOD, "--seeds-dir", str(seeds)]) == 0
     lines = (seeds / "PROVENANCE.jsonl").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 6 and json.loads(lines[-1])["doc_id"].startswith("005_")
-    assert len(load_seeds(seeds)) == 6
+    assert len(lines) == N + 1 and json.loads(lines[-1])["doc_id"].startswith(f"{N:03d}_")
+    assert len(load_seeds(seeds)) == N + 1
 
 
 def test_the_card_lists_every_document_s_provenance():
     from corpus.paths import CORPUS_DIR
 
     card = (CORPUS_DIR / "README.md").read_text(encoding="utf-8")
-    records = read_provenance()
+    from corpus.paths import GOLD_DIR
+
+    records = {d: r for d, r in read_provenance().items() if (GOLD_DIR / f"{d}.jsonl").exists()}  # the released ones
+    rows = {line.split(" | ")[0]: line for line in card.splitlines() if line.startswith("| `")}
     for doc_id, record in records.items():
         source = f"<{record.url}>" if record.url else "not found"
-        assert f"| `{doc_id}` | test | {record.outlet or 'not found'} | {source} |" in card
+        assert f" | {record.outlet or 'not found'} | {source} |" in rows[f"| `{doc_id}`"]
+        assert f" | {record.added_in} |" in rows[f"| `{doc_id}`"]
         assert f"- `{doc_id}`: {record.source_note}" in card
     assert any(r.url is None and r.source_note.startswith("Not found. Queries tried") for r in records.values())
-    assert all(r.source_note for r in records.values()), "every seed says how its source was, or was not, found"
+    assert all(r.source_note for r in records.values()), "every document says how its source was, or was not, found"

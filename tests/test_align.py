@@ -127,6 +127,26 @@ def test_normalization_maps_back_to_the_original_offsets():
     assert found("  12,000 ") == ["\uff11\uff12,000"]  # what LLMs add around a string does not matter
 
 
+def test_decomposed_unicode_aligns_to_the_composed_text_and_back():
+    """A letter plus combining marks (NFD, as some tools and models write it) is the letter the text has (NFC),
+    and the other way round; offsets stay the original text's."""
+    import unicodedata
+
+    text = "Zelenskyy t\u00f6ld Reuters in Ky\u00efv that 1,500 were s\u00e9en; Cafe\u0301 owners said \u0161est."
+    nt = NormalizedText(text)
+
+    def found(mention):
+        return [text[s:e] for s, e in nt.occurrences(mention)]
+    assert found(unicodedata.normalize("NFD", "t\u00f6ld Reuters")) == ["t\u00f6ld Reuters"]
+    assert found("Ky\u0131\u0308v") == []  # a dotless i with a diaeresis is another letter
+    assert found(unicodedata.normalize("NFD", "Ky\u00efv")) == ["Ky\u00efv"]
+    assert found("Caf\u00e9 owners") == ["Cafe\u0301 owners"]  # composed mention, decomposed text
+    assert found(unicodedata.normalize("NFD", "\u0161est")) == ["\u0161est"]
+    aligned = align(text, MentionDocument("d", (Mention(unicodedata.normalize("NFD", "s\u00e9en"), "DATE"),)))
+    [span] = aligned.spans
+    assert text[span.start:span.end] == "s\u00e9en" and aligned.unaligned == [] and aligned.normalized == 1
+
+
 def test_repeats_are_resolved_by_context_then_occurrence_then_text_order():
     text = "Kim said 12,000. Later, Kim said 12,000 again. Then Kim said 12,000 once more."
     first, second, third = (9, 15), (33, 39), (61, 67)

@@ -16,10 +16,10 @@ import pytest
 from eval.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-A = "000_88c46dc548cd37de"
-DOC_IDS = ["000_88c46dc548cd37de", "001_cf8ed6a483aff6fd", "002_4574b1776fbb67a3", "003_206cb29126b89878",
-           "004_cfacce3046a14ca6"]
 from corpus.seeds import load_seeds  # noqa: E402
+
+DOC_IDS = sorted(load_seeds())  # however many articles rounds have added
+A = DOC_IDS[0]
 
 _TEXT = load_seeds()[A]
 CNN = (_TEXT.index("CNN"), _TEXT.index("CNN") + 3)  # an ATTRIBUTION in document 000
@@ -141,6 +141,26 @@ def _set(kind, index, **fields):
     return mutate
 
 
+def nested(depth: int) -> str:
+    """A mention predictions line whose first mention's context is a list nested ``depth`` deep."""
+    return json.dumps({"doc_id": A, "mentions": [{"text": "CNN", "label": "ATTRIBUTION", "context": "@"}]}).replace(
+        '"@"', "[" * depth + "]" * depth)
+
+
+def record(change):
+    """A results folder holding one real result record (regex.v1, scored now), its JSON text changed by ``change``."""
+    def make(tmp):
+        from eval.score import evaluate
+        from eval.sources import resolve
+
+        folder = tmp / "results"
+        folder.mkdir()
+        text = json.dumps(evaluate(resolve("regex.v1")))
+        (folder / "r.json").write_text(change(text), encoding="utf-8")
+        return folder
+    return make
+
+
 def valid(tmp):
     return write("ok.jsonl", _lines({"doc_id": A, "spans": []}))(tmp)
 
@@ -178,7 +198,7 @@ CASES = [
     ("jsonl-claim-low-string", write("p.jsonl", _lines(_claim(low="12,000"))), ["score", "--predictions", "{x}"], 1,
      [r"p\.jsonl:1: .*claim 0: low must be a number or null, got '12,000'"]),
     ("jsonl-claim-high-nan", write("p.jsonl", _lines(_claim(high=float("nan")))), ["score", "--predictions", "{x}"],
-     1, [r"p\.jsonl:1: .*claim 0: high must be a number or null, got nan"]),
+     1, [r"p\.jsonl:1: NaN is not a number JSON allows \(use a number or null\)"]),
     ("jsonl-claim-approximate-string", write("p.jsonl", _lines(_claim(approximate="yes"))),
      ["score", "--predictions", "{x}"], 1, [r"p\.jsonl:1: .*claim 0: approximate must be true or false, got \"yes\""]),
     ("jsonl-claim-date-value-number", write("p.jsonl", _lines(_claim(date_value=2024))),
@@ -196,7 +216,7 @@ CASES = [
     ("jsonl-blank-lines-only", write("p.jsonl", "\n \n\t\n" * 1000), ["score", "--predictions", "{x}"], 1,
      [r"p\.jsonl: no predictions for document\(s\) 000_"]),
     ("predictions-directory", lambda tmp: tmp, ["score", "--predictions", "{x}", "--format", "jsonl"], 1,
-     [r": is a directory; expected a predictions file \(JSONL, Label Studio JSON, CoNLL or mentions\)"]),
+     [r": is a folder, not a file; expected a predictions file \(JSONL, Label Studio JSON, CoNLL or mentions\)"]),
     ("predictions-missing", lambda tmp: tmp / "nope.jsonl", ["score", "--predictions", "{x}"], 1,
      [r"nope\.jsonl: no such file; expected a predictions file"]),
     ("predictions-under-a-file", lambda tmp: write("f.jsonl", "x")(tmp) / "p.jsonl", ["score", "--predictions", "{x}"],
@@ -220,7 +240,7 @@ CASES = [
     ("conll-not-utf8", conll(lambda ls: "\n".join(ls).encode() .replace(b"\tO", b"\t\xc3O", 1)),
      ["score", "--predictions", "{x}"], 1, [r"p\.conll:2: not UTF-8 text"]),
     ("conll-directory", lambda tmp: (tmp / "d.conll").mkdir() or tmp / "d.conll", ["score", "--predictions", "{x}"],
-     1, [r"d\.conll: is a directory; expected a predictions file"]),
+     1, [r"d\.conll: is a folder, not a file; expected a predictions file"]),
     # --- Label Studio JSON predictions ---
     ("ls-top-level-object", tasks({"tasks": []}), ["score", "--predictions", "{x}"], 1,
      [r"p\.json: the top level is an object; expected a list of Label Studio tasks"]),
@@ -241,7 +261,7 @@ CASES = [
     ("ls-result-record", lambda tmp: write("r.json", (ROOT / "tests/data/result-v1.json").read_text())(tmp),
      ["score", "--predictions", "{x}"], 1, [r"r\.json: this is a troopclaims result record, not a Label Studio export"]),
     ("ls-invalid-json", write("p.json", "[{"), ["score", "--predictions", "{x}"], 1,
-     [r"p\.json:1: not valid JSON \(Expecting property name"]),
+     [r"p\.json: not valid JSON \(Expecting property name"]),
     ("ls-every-problem-at-once", lambda tmp: tasks([
         {**_task(result=[_region(value={"start": 0, "end": 10**6, "labels": ["ATTRIBUTION"]})]), "id": 1},
         {**_task(DOC_IDS[1], result=[_region(value={"start": 0, "end": 5, "labels": ["PERSON"]})]), "id": 2},
@@ -280,7 +300,7 @@ CASES = [
     ("mentions-not-utf8", write("m.jsonl", b'{"doc_id": "\xff"}\n'),
      ["score", "--predictions", "{x}", "--format", "mentions"], 1, [r"m\.jsonl:1: not UTF-8 text"]),
     ("mentions-directory", lambda tmp: tmp, ["score", "--predictions", "{x}", "--format", "mentions"], 1,
-     [r": is a directory; expected a predictions file"]),
+     [r": is a folder, not a file; expected a predictions file"]),
     ("mentions-command-not-utf8", script("import sys; sys.stdin.read(); sys.stdout.buffer.write(b'\\xff\\n')"),
      ["score", "--command", "{x}", "--format", "mentions"], 1, [r"command '.*' stdout:1: not UTF-8 text"]),
     ("mentions-callable-not-a-list", module("tc_mentions", "def f(text):\n    return {'mentions': 'CNN'}\n"),
@@ -288,9 +308,9 @@ CASES = [
      [r"callable 'tc_mentions:f', document 000_\w+: 'mentions' must be a list, got str"]),
     ("command-format-conll", lambda tmp: "cat", ["score", "--command", "{x}", "--format", "conll"], 2,
      [r"--format conll is for files; a command writes jsonl or mentions"]),
-    ("align-input-directory", lambda tmp: tmp, ["align", "{x}"], 1, [r": is a directory; expected a predictions file"]),
+    ("align-input-directory", lambda tmp: tmp, ["align", "{x}"], 1, [r": is a folder, not a file; expected a predictions file"]),
     ("align-out-directory", lambda tmp: write("m.jsonl", _mentions({"doc_id": A, "mentions": []}))(tmp),
-     ["align", "{x}", "--out", "{tmp}"], 1, [r": is a directory; give a file name \(or '-' for standard output\)"]),
+     ["align", "{x}", "--out", "{tmp}"], 1, [r": is a folder; give a file name \(or '-' for standard output\)"]),
     # --- commands ---
     ("command-empty", lambda tmp: "", ["score", "--command", "{x}"], 2,
      [r"--command is empty; give a program and its arguments"]),
@@ -379,11 +399,83 @@ CASES = [
     ("gold-dir-is-a-file", write("gold.txt", "x"), ["validate", "--gold-dir", "{x}"], 1,
      [r"gold\.txt: is not a folder; expected a folder of gold files"]),
     ("gold-file-is-a-directory", lambda tmp: (tmp / "g" / f"{A}.jsonl").mkdir(parents=True) or tmp / "g",
-     ["validate", "--gold-dir", "{x}"], 1, [rf"{A}\.jsonl: is a directory; expected a gold file \(JSONL\)"]),
+     ["validate", "--gold-dir", "{x}"], 1, [rf"{A}\.jsonl: is a folder, not a file; expected a gold file \(JSONL\)"]),
     ("gold-file-not-utf8", lambda tmp: write(f"g/{A}.jsonl", b'{"kind": "document", "doc_id": "\xff"}\n')(tmp).parent,
      ["validate", "--gold-dir", "{x}"], 1, [rf"{A}\.jsonl:1: not UTF-8 text"]),
     ("agreement-pass-missing", lambda tmp: tmp / "nopass", ["agreement", "annotation/passes/a", "{x}"], 1,
      [r"nopass: no such folder; expected a folder of gold files"]),
+    # --- JSON that no input may hold: deep nesting, huge integers, lone surrogates, Infinity (issue 20) ---
+    ("mentions-nested-deep", write("m.jsonl", _mentions({"doc_id": A}).replace(json.dumps({"doc_id": A}), nested(5000))),
+     ["score", "--predictions", "{x}", "--format", "mentions"], 1, [r"m\.jsonl:1: nested deeper than 64 levels"]),
+    ("mentions-nested-under-the-recursion-limit", write("m.jsonl", _mentions({"doc_id": A}).replace(
+        json.dumps({"doc_id": A}), nested(900))), ["score", "--predictions", "{x}", "--format", "mentions"], 1,
+     [r"m\.jsonl:1: nested deeper than 64 levels"]),
+    ("jsonl-huge-integer", write("p.jsonl", _lines(_span()).replace(f'"start": {CNN[0]}', '"start": ' + "9" * 5000, 1)),
+     ["score", "--predictions", "{x}"], 1, [r"p\.jsonl:1: an integer of 5000 digits; at most 30 are allowed"]),
+    ("mentions-lone-surrogate", write("m.jsonl", _mentions(_mention(text="CNN\ud800"))),
+     ["score", "--predictions", "{x}", "--format", "mentions"], 1,
+     [r"m\.jsonl:1: a lone surrogate \\ud800 in a string \(not a Unicode character\)"]),
+    ("mentions-claim-infinity", write("m.jsonl", _mentions(_mclaim(high=float("inf")))),
+     ["score", "--predictions", "{x}", "--format", "mentions"], 1, [r"m\.jsonl:1: Infinity is not a number JSON allows"]),
+    ("mentions-claim-big-exponent", write("m.jsonl", _mentions(_mclaim(high=1.0)).replace("1.0", "1e999")),
+     ["score", "--predictions", "{x}", "--format", "mentions"], 1, [r"m\.jsonl:1: 1e999 is beyond the range of a number"]),
+    ("align-claim-infinity", write("m.jsonl", _mentions(_mclaim(low=float("-inf")))), ["align", "{x}", "--out",
+                                                                                    "{tmp}/out.jsonl"], 1,
+     [r"m\.jsonl:1: -Infinity is not a number JSON allows"]),
+    ("record-nested-deep", record(lambda t: t.replace('"notes": []', '"notes": ' + "[" * 5000 + "]" * 5000)),
+     ["leaderboard", "--results", "{x}", "--only-given", "--out", "{tmp}/board"], 1,
+     [r"results/r\.json: nested deeper than 64 levels"]),
+    ("record-huge-integer", record(lambda t: t.replace('"tp_fp_fn": [[', '"tp_fp_fn": [[' + "1" * 5000 + ", ", 1)),
+     ["leaderboard", "--results", "{x}", "--only-given", "--out", "{tmp}/board"], 1,
+     [r"results/r\.json: an integer of 5000 digits"]),
+    ("record-lone-surrogate", record(lambda t: t.replace('"name": "regex.v1"', '"name": "regex\\udc00"')),
+     ["leaderboard", "--results", "{x}", "--only-given", "--out", "{tmp}/board"], 1,
+     [r"results/r\.json: a lone surrogate \\udc00"]),
+    ("record-infinity", record(lambda t: t.replace('"f1": 0.9', '"f1": Infinity, "x": 0.9', 1)),
+     ["leaderboard", "--results", "{x}", "--only-given", "--out", "{tmp}/board"], 1,
+     [r"results/r\.json: Infinity is not a number JSON allows"]),
+    # --- claims the gold contract refuses; dates and digits that only look ISO ---
+    ("mentions-claim-low-above-high", write("m.jsonl", _mentions(_mclaim(low=12000, high=11000))),
+     ["score", "--predictions", "{x}", "--format", "mentions"], 1,
+     [r"m\.jsonl:1: claim 1: 'low' 12000 is above 'high' 11000; allowed: low <= high"]),
+    ("align-claim-low-above-high", write("m.jsonl", _mentions(_mclaim(low=3, high=2))),
+     ["align", "{x}", "--out", "{tmp}/out.jsonl"], 1, [r"m\.jsonl:1: claim 1: 'low' 3 is above 'high' 2"]),
+    ("jsonl-claim-low-above-high", write("p.jsonl", _lines(_claim(low=5, high=4))), ["score", "--predictions", "{x}"],
+     1, [r"p\.jsonl:1: .*claim 0: low 5 is above high 4; allowed: low <= high"]),
+    ("mentions-claim-date-arabic-digits", write("m.jsonl", _mentions(_mclaim(date_value="\u0662\u0660\u0662\u0664"))),
+     ["score", "--predictions", "{x}", "--format", "mentions"], 1,
+     [r"m\.jsonl:1: claim 1: 'date_value' '\u0662\u0660\u0662\u0664' is not an ISO 8601 date"]),
+    ("jsonl-claim-date-fullwidth-digits", write("p.jsonl", _lines(_claim(date_value="\uff12\uff10\uff12\uff14"))),
+     ["score", "--predictions", "{x}"], 1, [r"p\.jsonl:1: .*claim 0: date_value '\uff12\uff10\uff12\uff14' is not an "
+                                          r"ISO 8601 date \(allowed: YYYY, YYYY-MM, YYYY-MM-DD\)"]),
+    ("jsonl-claim-date-impossible", write("p.jsonl", _lines(_claim(date_value="2024-13"))),
+     ["score", "--predictions", "{x}"], 1, [r"p\.jsonl:1: .*claim 0: date_value '2024-13' is not an ISO 8601 date"]),
+    # --- hints ---
+    ("mentions-missing-document", write("m.jsonl", json.dumps({"doc_id": A, "mentions": []}) + "\n"),
+     ["score", "--predictions", "{x}", "--format", "mentions"], 1,
+     [r"m\.jsonl: no predictions for document\(s\) ", r'an empty prediction is \{"doc_id": \.\.\., "mentions": \[\]\}']),
+    ("jsonl-named-json", write("p.json", _lines({"doc_id": A, "spans": []})), ["score", "--predictions", "{x}"], 1,
+     [r"p\.json: not valid JSON \(Extra data", r"looks like JSON Lines .*: pass --format jsonl \(offsets\) or "
+                                              r"--format mentions \(strings\)"]),
+    ("predictions-folder-no-extension", lambda tmp: (tmp / "preds").mkdir() or tmp / "preds",
+     ["score", "--predictions", "{x}"], 1, [r"preds: is a folder, not a file; expected a predictions file"]),
+    ("extractor-dotted-not-colon", lambda tmp: "my_module.extract", ["score", "--extractor", "{x}"], 1,
+     [r"Unknown extractor 'my_module\.extract'.*; for a Python function or class give its import path with a "
+      r"colon: 'my_module:extract'"]),
+    # --- empty output paths are refused, never read as the current folder ---
+    ("release-out-empty", lambda tmp: "", ["release", "--out", ""], 1,
+     [r"the output path is empty; give a folder name"]),
+    ("leaderboard-out-empty", lambda tmp: "", ["leaderboard", "--only-given", "--out", ""], 1,
+     [r"the output path is empty; give a folder name"]),
+    # --- llm.v1 options: 0 is a value, a bad value names itself (usage: exit 2) ---
+    ("llm-concurrency-zero", lambda tmp: "", ["score", "--extractor", "llm.v1", "--model", "m", "--concurrency", "0"],
+     2, [r"argument --concurrency: '0' is not a whole number >= 1"]),
+    ("llm-max-retries-negative", lambda tmp: "", ["score", "--extractor", "llm.v1", "--model", "m", "--max-retries",
+                                                  "-1"], 2, [r"argument --max-retries: '-1' is not a whole number >= 0"]),
+    ("llm-max-retries-word", lambda tmp: "", ["score", "--extractor", "llm.v1", "--model", "m", "--max-retries",
+                                              "few"], 2, [r"argument --max-retries: 'few' is not a whole number >= 0"]),
+    ("score-name-newline", valid, ["score", "--predictions", "{x}", "--name", "a\n| 1 | forged |"], 2,
+     [r"argument --name: 'a\\n\| 1 \| forged \|' holds the control character '\\n'"]),
     # --- arguments (usage: exit 2) ---
     ("timeout-zero", valid, ["score", "--predictions", "{x}", "--timeout", "0"], 2,
      [r"argument --timeout: '0' is not a number of seconds above zero"]),
@@ -409,7 +501,7 @@ CASES = [
     # --- output paths: checked before scoring ---
     ("out-is-a-directory", lambda tmp: (tmp / "outdir").mkdir() or valid(tmp),
      ["score", "--predictions", "{x}", "--out", "{tmp}/outdir"], 1,
-     [r"outdir: is a directory; give a file name \(or '-' for standard output\)"]),
+     [r"outdir: is a folder; give a file name \(or '-' for standard output\)"]),
     ("out-read-only-file", lambda tmp: write("r.json", "{}")(tmp).chmod(0o444) or valid(tmp),
      ["score", "--predictions", "{x}", "--out", "{tmp}/r.json"], 1,
      [r"r\.json: the file is read-only; remove it or choose another name"]),
@@ -497,6 +589,17 @@ def test_a_real_process_prints_one_line_and_no_traceback(tmp_path):
     assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("troopclaims score: error: ")
     proc = _cli("score", "--predictions", str(tmp_path / "p.jsonl"), "--timeout", "nan", text=True)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_an_import_path_finds_a_module_in_the_current_folder(tmp_path):
+    """`troopclaims score --extractor my_module:extract` from the folder holding my_module.py, as `python -m`
+    and uvicorn import: the installed console script, in a real process."""
+    (tmp_path / "tc_here.py").write_text("def extract(text):\n    return []\n", encoding="utf-8")
+    script = Path(sys.executable).with_name("troopclaims")
+    proc = subprocess.run([str(script), "score", "--extractor", "tc_here:extract", "--out", "r.json"], cwd=tmp_path,
+                          capture_output=True, text=True, env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["extractor"]["name"] == "tc_here:extract"
 
 
 def test_predictions_from_a_fifo_are_read_once_and_hashed(tmp_path, empty_predictions, capsys):

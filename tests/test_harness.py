@@ -389,9 +389,54 @@ def test_result_record_round_trips_and_golden_record_loads(gold, tmp_path):
         assert record["libraries"][key]
     golden = load_result("tests/data/result-v1.json")
     assert golden["format"] == "troopclaims.result/1" and golden["scores"]["seqeval_strict"]["micro"]["f1"] >= 0
-    assert record["format"] == "troopclaims.result/2"
+    assert record["format"] == "troopclaims.result/3"
     assert set(golden["alignment"]) == set(record["alignment"])  # a /1 record reads with /2's keys
     assert golden["alignment"]["ill_formed_tags"] == 0 and golden["alignment"]["ill_formed"] == []
+
+
+def _mention_lines(gold):
+    """Each document's gold spans as strings, plus a made-up string and a repeat of the first mention."""
+    out = []
+    for doc_id in sorted(gold.documents):
+        spans = sorted(gold.documents[doc_id].spans)
+        mentions = [{"text": s.text, "label": s.label} for s in spans + spans[:1]] + \
+            [{"text": "a string that is nowhere", "label": "QUANTITY"}]
+        out.append({"doc_id": doc_id, "mentions": mentions})
+    return out
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "conll", "mentions", "callable"])
+def test_every_kind_of_record_rescores_to_exactly_its_own_figures(gold, tmp_path, kind):
+    """A record carries what it was scored from (offsets, tags, strings); scoring that again gives its figures."""
+    from eval.rescore import FIGURES, rescore
+    from eval.result import Result
+
+    if kind == "jsonl":
+        source = sources.from_predictions(_jsonl(tmp_path, [{"doc_id": d, "spans": [s.to_json() for s in doc.spans[::2]]}
+                                                            for d, doc in sorted(gold.documents.items())]))
+    elif kind == "conll":  # ill-formed tags: strict and default modes differ, and each is located by line
+        (tmp_path / "p.conll").write_text("\n".join(ln.replace("\tB-", "\tI-", 1) if i % 7 == 0 else ln
+                                                    for i, ln in enumerate(_conll(gold))) + "\n", encoding="utf-8")
+        source = sources.from_predictions(str(tmp_path / "p.conll"))
+    elif kind == "mentions":
+        source = sources.from_predictions(_jsonl(tmp_path, _mention_lines(gold)), "mentions")
+    else:
+        answers = {gold.documents[r["doc_id"]].text: r for r in _mention_lines(gold)}
+        source = sources.from_callable(lambda text: {"mentions": answers[text]["mentions"]}, name="mine")
+    record = evaluate(source, gold)
+    again, documents = rescore(Result.from_json(json.loads(json.dumps(record))), gold, "r.json")
+    assert {k: record.get(k) for k in FIGURES} == {k: again.to_json().get(k) for k in FIGURES}
+    assert again.predictions == record["predictions"] and sorted(documents) == sorted(gold.documents)
+    if kind == "conll":
+        assert record["alignment"]["ill_formed_tags"] > 0 and "tags" in record["predictions"]
+        record["predictions"]["tags"][A][0][0] = "B-DATE"  # a tag changed after scoring
+        with pytest.raises(Exception, match=r"r\.json: predictions\.documents: not the spans its tags give"):
+            rescore(Result.from_json(record), gold, "r.json")
+    if kind in ("mentions", "callable"):
+        assert record["mentions"]["unaligned"]
+        record["predictions"]["answers"][0]["mentions"].pop()  # a string taken out of the answer after scoring
+        with pytest.raises(Exception, match=r"is not the alignment of its answer in r\.json: predictions\.answers"):
+            rescore(Result.from_json(record), gold, "r.json")
 
 
 def test_not_a_result_record_is_refused(tmp_path):

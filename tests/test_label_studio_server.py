@@ -17,7 +17,7 @@ from corpus.types import Claim, Document, Span
 from corpus.validate import document_problems
 from eval.cli import main
 from models.base import finish
-from conftest import TOKEN, _free_port
+from conftest import PASSWORD, TOKEN, _free_port
 from test_label_studio import D0, D3, handmade_gold
 
 
@@ -59,6 +59,39 @@ def _tasks(server, title):
     ls = connect(server)
     pid = next(p.id for p in ls.projects.list(title=title) if p.title == title)
     return ls, {t["data"]["doc_id"]: t for t in export_tasks(ls, pid)}
+
+
+def _descendants(root: int) -> list[int]:
+    """The processes started, directly or not, by ``root`` (read from /proc)."""
+    parent = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        parent[int(stat.parent.name)] = int(fields[1])
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        children = [p for p, pp in parent.items() if pp == pid]
+        out += children
+        todo += children
+    return out
+
+
+def test_no_process_carries_a_credential_on_its_command_line(server):
+    """The test server got its password and token through its environment: argv is readable by every user."""
+    import os
+
+    seen = 0
+    for pid in _descendants(os.getpid()):
+        try:
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        seen += b"label-studio" in argv
+        assert TOKEN.encode() not in argv and PASSWORD.encode() not in argv, argv.replace(b"\0", b" ")[:200]
+    assert seen  # the test server is among them
 
 
 def test_round_trip_with_annotator_changes(server, texts, tmp_path):

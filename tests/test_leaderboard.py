@@ -108,22 +108,72 @@ def test_stored_records_rank_as_if_they_had_run_here(board, tmp_path, capsys):
     assert "| `file:llm.jsonl` |" in capsys.readouterr().out
     table = (tmp_path / "b" / "leaderboard.md").read_text(encoding="utf-8")
     assert table == (tmp_path / "live" / "leaderboard.md").read_text(encoding="utf-8")
-    assert not (tmp_path / "b" / "errors" / "file_llm.jsonl.html").exists()  # no predictions: no error report
+    # the error report is made from the stored record's own predictions: the same page as the live run's
+    report = (tmp_path / "b" / "errors" / "file_llm.jsonl.html").read_text(encoding="utf-8")
+    assert report == (tmp_path / "live" / "errors" / "file_llm.jsonl.html").read_text(encoding="utf-8")
+
+
+def test_a_stored_record_rescores_to_exactly_its_own_figures(board):
+    from eval.goldset import load_goldset
+    from eval.leaderboard import load_stored
+    from eval.rescore import FIGURES
+    from eval.result import load_result
+
+    out, rows = board
+    for row in rows:
+        path = out / "results" / f"{row.name}.json"
+        stored = load_result(path)
+        rescored, documents = load_stored(path, load_goldset())
+        assert {k: stored.get(k) for k in FIGURES} == {k: rescored.to_json().get(k) for k in FIGURES}
+        assert sorted(documents) == sorted(stored["per_document"])
+
+
+def _move_fn_to_tp(record):
+    """Per-sentence counts moved from fn into tp: an interval that would exclude the record's own F1."""
+    rows = [r for r in record["per_sentence"]["tp_fp_fn"] if any(r[i] for i in range(2, len(r), 3))]
+    for r in rows:
+        for i in range(0, len(r), 3):
+            r[i], r[i + 2] = r[i] + r[i + 2], 0
+
+
+def _add_span(record):
+    """A prediction added after scoring, figures left alone."""
+    from eval.goldset import load_goldset
+
+    doc = record["predictions"]["documents"][0]
+    gold = load_goldset().documents[doc["doc_id"]]
+    taken = [(s["start"], s["end"]) for s in doc["spans"]]
+    free = next(s for s in gold.spans if all(e <= s.start or s.end <= b for b, e in taken))
+    doc["spans"].append({"start": free.start, "end": free.end, "label": free.label})
 
 
 @pytest.mark.parametrize("change, message", [
     (lambda r: r["dataset"].update(version="0.9.0"), "scored on troopclaims 0.9.0"),
     (lambda r: r.update(format="other/2"), "not a troopclaims result record"),
-    (lambda r: r["per_sentence"]["ids"].pop(), "per_sentence must hold"),
-    (lambda r: r["per_sentence"]["tp_fp_fn"][3].__setitem__(0, -1), "per_sentence must hold"),
     (lambda r: r.update(dataset=None), "'dataset' must be an object"),
     (lambda r: r.update(scores=[]), "'scores' must be an object"),
-    (lambda r: r["scores"]["seqeval_strict"]["micro"].update(f1="0.5"), "must give numbers for micro"),
     (lambda r: r["extractor"].pop("kind"), "extractor must have a non-empty string 'name' and 'kind'"),
     (lambda r: r["extractor"].update(name="regex.v1"), "two systems named regex.v1"),
+    # tampered figures: each named, with the stored and the recomputed value
+    (lambda r: r["scores"]["seqeval_strict"]["micro"].update(f1=1.7),
+     r"scores\.seqeval_strict\.micro\.f1 is 1\.7 in the record but 0\.\d+ when its predictions are scored again"),
+    (lambda r: r["scores"]["seqeval_strict"]["micro"].update(f1="0.5"), r"scores\.seqeval_strict\.micro\.f1 is \"0\.5\""),
+    (lambda r: r["scores"]["claims"]["summary"].update(full_f1=0.99), r"scores\.claims\.summary\.full_f1 is 0\.99"),
+    (_move_fn_to_tp, r"per_sentence\.tp_fp_fn\[\d+\]\[\d+\] is \d+ in the record but \d+"),
+    (lambda r: r["per_sentence"]["ids"].pop(), r"per_sentence\.ids"),
+    (lambda r: r["per_document"].popitem(), r"per_document\.\d{3}_\w+ is \"missing\""),
+    (_add_span, r"is .* in the record but .* when its predictions are scored again"),
+    (lambda r: r["predictions"]["documents"].pop(), r"predictions\.documents: no predictions for document"),
+    (lambda r: r.pop("predictions"), r"holds no predictions .* score the system again"),
+    # figures JSON does not allow, and names that would forge rows
+    (lambda r: r["scores"]["seqeval_strict"]["micro"].update(f1=float("nan")), "NaN is not a number JSON allows"),
+    (lambda r: r["scores"]["seqeval_strict"]["micro"].update(f1=float("inf")), "Infinity is not a number JSON allows"),
+    (lambda r: r["extractor"].update(name="x |\n| 1 | `forged` | 1.000 |"),
+     r"extractor\.name holds the control character '\\n'; a name is one line of printable text"),
 ])
-def test_stored_records_of_another_version_or_shape_are_refused(board, tmp_path, capsys, change, message):
+def test_stored_records_of_another_version_shape_or_tampered_are_refused(board, tmp_path, capsys, change, message):
     import json
+    import re
 
     from eval.cli import main
 
@@ -136,7 +186,59 @@ def test_stored_records_of_another_version_or_shape_are_refused(board, tmp_path,
     (folder / "bad.json").write_text(json.dumps(record), encoding="utf-8")
     assert main(["leaderboard", "--results", str(folder), "--out", str(tmp_path / "b"), "--no-progress"]) == 1
     err = capsys.readouterr().err
-    assert f"{folder / 'bad.json'}" in err and message in err and not (tmp_path / "b").exists()
+    assert err.count("\n") == 1 and str(folder / "bad.json") in err and re.search(message, err), err
+    assert not (tmp_path / "b").exists()
+
+
+def test_names_reach_markdown_csv_html_and_the_plot_escaped(board, tmp_path):
+    """A name full of table and markup syntax is one row, one cell, shown as text everywhere."""
+    import json
+
+    from eval.cli import main
+
+    out, rows = board
+    name = "=HYPERLINK(1)| `x` <script>alert(1)</script> $x$ | "
+    record = json.loads((out / "results" / f"{rows[0].name}.json").read_text(encoding="utf-8"))
+    record["extractor"]["name"] = name
+    folder = tmp_path / "stored"
+    folder.mkdir()
+    (folder / "r.json").write_text(json.dumps(record), encoding="utf-8")
+    assert main(["leaderboard", "--results", str(folder), "--out", str(tmp_path / "b"), "--no-progress",
+                 "--only-given"]) == 0
+    table = (tmp_path / "b" / "leaderboard.md").read_text(encoding="utf-8")
+    [row] = [line for line in table.splitlines() if line.startswith("| 1 |")]
+    assert row.replace("\\|", "").count("|") == table.splitlines()[2].count("|")  # as many cells as the header
+    assert "``=HYPERLINK(1)\\| `x` <script>" in row  # a code span: the markup shows as text
+    with open(tmp_path / "b" / "leaderboard.csv", encoding="utf-8") as f:
+        [got] = list(csv.DictReader(f))
+    assert got["extractor"] == "'" + name  # a spreadsheet shows it, never runs it
+    [page] = (tmp_path / "b" / "errors").glob("*.html")
+    assert "<script>" not in page.read_text(encoding="utf-8")
+    assert (tmp_path / "b" / "leaderboard.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda f: (f / "loop.json").symlink_to(f / "loop.json"), r"loop\.json: cannot read it \(too many levels of "
+                                                              r"symbolic links\)"),
+    (lambda f: (f / "gone.json").symlink_to(f / "nowhere.json"), r"gone\.json: no such file"),
+    (lambda f: (f / "dir.json").mkdir(), r"dir\.json: is a folder, not a file; expected a result record"),
+])
+def test_an_unreadable_entry_in_a_results_folder_is_named_not_skipped(board, tmp_path, capsys, make, message):
+    import re
+    import shutil
+
+    from eval.cli import main
+
+    out, rows = board
+    folder = tmp_path / "stored"
+    folder.mkdir()
+    shutil.copy(out / "results" / f"{rows[0].name}.json", folder / "good.json")
+    make(folder)
+    assert main(["leaderboard", "--results", str(folder), "--out", str(tmp_path / "b"), "--no-progress",
+                 "--only-given"]) == 1
+    err = capsys.readouterr().err
+    assert re.search(message, err), err
+    assert not (tmp_path / "b").exists()
 
 
 def test_many_systems_get_one_row_each_in_the_plot(board, tmp_path):

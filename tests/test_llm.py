@@ -70,7 +70,7 @@ def test_faults_are_noted_per_document_and_a_rerun_comes_from_the_cache(gold, tm
         asked = len(server.log)
         second = evaluate(llm(server, tmp_path), gold)
         assert len(server.log) == asked  # every completed reply came from the cache
-    assert asked == 7  # five documents, two of them asked twice (500, then 429)
+    assert asked == len(gold.documents) + 2  # every document, two of them asked twice (500, then 429)
     per_doc = first["per_document"]
     assert [per_doc[d]["strict_micro_f1"] for d in order[:3]] == [1.0, 1.0, 1.0]
     assert per_doc[order[3]]["strict_micro_f1"] == 0.0 and per_doc[order[4]]["strict_micro_f1"] == 0.0
@@ -108,7 +108,7 @@ def test_a_server_without_json_schema_gets_plain_requests(gold, tmp_path):
     assert record["scores"]["seqeval_strict"]["micro"]["f1"] == 1.0
     structured = [("response_format" in r["body"]) for r in server.log]
     assert 1 <= sum(structured) <= 4  # only those already under way when the first refusal came (concurrency 4)
-    assert len(structured) - sum(structured) == 5  # then one plain request per document
+    assert len(structured) - sum(structured) == len(gold.documents)  # then one plain request per document
     assert not (tmp_path / "cache").exists()  # --no-cache writes nothing
 
 
@@ -124,7 +124,7 @@ def test_the_api_key_is_sent_but_never_printed_written_or_cached(gold, tmp_path,
     printed = capsys.readouterr()
     assert secret not in printed.out + printed.err
     written = [p.read_text(encoding="utf-8") for p in tmp_path.rglob("*") if p.is_file()]
-    assert len(written) == 6 and not any(secret in w for w in written)  # 5 cache entries and the record
+    assert len(written) == len(gold.documents) + 1 and not any(secret in w for w in written)  # cache and record
 
 
 def test_a_refused_key_is_one_line_naming_the_variable_not_the_key(gold, tmp_path, monkeypatch, capsys):
@@ -204,3 +204,82 @@ def test_odd_replies_are_noted_not_cached_and_one_bad_document_keeps_the_schema_
     assert asked_again == {order[1], order[2]}  # the unreadable and the refused one; the rest came from the cache
     later = [("response_format" in r["body"]) for r in log if gold.documents[order[3]].text in r["user"]]
     assert later == [True]  # the document after the refused one still asked with the schema
+
+
+def test_replies_nested_deep_or_with_lone_surrogates_leave_only_their_document_empty(gold, tmp_path, capsys):
+    """JSON no input may hold (corpus.io.parse_json) in a reply is that document's problem, noted; the run,
+    the cache and the record written survive it."""
+    order = sorted(gold.documents)
+    bad_text = json.dumps({"mentions": [{"text": "CNN\ud800", "label": "ATTRIBUTION"}], "claims": []},
+                          ensure_ascii=False)  # a raw lone surrogate in the content the client decodes
+    faults = {0: lambda n: Reply(content='{"mentions": ' + "[" * 5000 + "]" * 5000 + ', "claims": []}'),
+              1: lambda n: Reply(content=bad_text),
+              2: lambda n: Reply(refusal="no\ud800 thanks")}
+    out = tmp_path / "r.json"
+    with StandIn(answering(gold, faults)) as server:
+        argv = ["score", "--extractor", "llm.v1", "--model", "m", "--base-url", server.url,
+                "--cache-dir", str(tmp_path / "cache"), "--out", str(out)]
+        assert main(argv) == 0
+        first = json.loads(out.read_text(encoding="utf-8"))
+        assert main(argv) == 0  # again, from the cache (which escaped the surrogate)
+    assert "Traceback" not in capsys.readouterr().err
+    notes = dict(n.split(": ", 1) for n in first["notes"])
+    assert sorted(notes) == order[:3]
+    assert notes[order[0]].startswith("llm.v1: no JSON object in the reply")
+    assert notes[order[1]].startswith("llm.v1: no JSON object in the reply")
+    assert notes[order[2]].startswith("llm.v1: the model refused: no? thanks")  # writable as UTF-8
+    assert [first["per_document"][d]["strict_micro_f1"] for d in order[3:]] == [1.0] * len(order[3:])
+    assert json.loads(out.read_text(encoding="utf-8"))["scores"] == first["scores"]
+
+
+def test_a_trickling_reply_is_stopped_at_the_timeout_and_max_retries_0_means_none(gold, tmp_path):
+    """A real process: one server trickles a byte every 50 ms (httpx's per-read timeout never fires), one
+    answers 500; with --request-timeout 1 --max-retries 0 each is asked once and the process exits."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from corpus.paths import ROOT
+
+    order = sorted(gold.documents)
+    faults = {0: lambda n: Reply(content=json.dumps(gold_answer(gold.documents[order[0]])), trickle=0.05),
+              1: lambda n: Reply(500, raw=b'{"error": {"message": "boom"}}')}
+    with StandIn(answering(gold, faults)) as server:
+        began = time.monotonic()
+        proc = subprocess.run([sys.executable, "-m", "eval.cli", "score", "--extractor", "llm.v1", "--model", "m",
+                               "--base-url", server.url, "--no-cache", "--request-timeout", "1", "--max-retries", "0",
+                               "--out", str(tmp_path / "r.json")], cwd=ROOT, capture_output=True, text=True,
+                              timeout=120, env={k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")})
+        took = time.monotonic() - began
+        asked = [server.asked(gold.documents[d].text) for d in order[:2]]
+    assert proc.returncode == 0, proc.stderr
+    assert asked == [1, 1]  # --max-retries 0: no retry, not the default four
+    notes = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["notes"]
+    assert notes[0] == f"{order[0]}: llm.v1: no reply within 1 s after 0 retries; no predictions for this document"
+    assert notes[1].startswith(f"{order[1]}: llm.v1: the server answered HTTP 500 after 0 retries")
+    assert took < 60  # the trickle alone would take minutes
+
+
+def test_records_are_named_by_model_and_two_models_rank_side_by_side(gold, tmp_path, capsys):
+    results = tmp_path / "results"
+    with StandIn(answering(gold)) as server:
+        for model in ("model-a", "model-b"):
+            assert main(["score", "--extractor", "llm.v1", "--model", model, "--base-url", server.url,
+                         "--cache-dir", str(tmp_path / "cache"), "--out", str(results / f"{model}.json")]) == 0
+        assert main(["score", "--extractor", "llm.v1", "--model", "model-a", "--base-url", server.url,
+                     "--cache-dir", str(tmp_path / "cache"), "--name", "my tuned prompt",
+                     "--out", str(tmp_path / "named.json")]) == 0
+    names = [json.loads((results / f"{m}.json").read_text(encoding="utf-8"))["extractor"]["name"]
+             for m in ("model-a", "model-b")]
+    assert names == ["llm.v1:model-a", "llm.v1:model-b"]
+    assert json.loads((tmp_path / "named.json").read_text(encoding="utf-8"))["extractor"]["name"] == "my tuned prompt"
+    capsys.readouterr()
+    assert main(["leaderboard", "--results", str(results), "--only-given", "--out", str(tmp_path / "board"),
+                 "--no-progress", "--samples", "100"]) == 0
+    table = (tmp_path / "board" / "leaderboard.md").read_text(encoding="utf-8")
+    assert "| `llm.v1:model-a` |" in table and "| `llm.v1:model-b` |" in table
+    (results / "copy.json").write_bytes((results / "model-a.json").read_bytes())
+    assert main(["leaderboard", "--results", str(results), "--only-given", "--out", str(tmp_path / "b2"),
+                 "--no-progress"]) == 1
+    assert "two systems named llm.v1_model-a" in capsys.readouterr().err  # the same name twice: still refused
