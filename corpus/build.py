@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .card import agreement_rows, render_card, stats
 from .croissant import render_croissant
-from .dataset import CONFIGS, SPLIT, Part, document_row, features, sentence_rows
+from .dataset import CONFIGS, SPLITS, Part, document_row, features, sentence_rows
 from .errors import GoldError, TroopclaimsError
 from .fingerprint import fingerprint
 from .gold import read_gold
@@ -64,19 +64,22 @@ def _write_parquet(rows: list[dict], config: str, path: Path) -> int:
     return pq.read_table(path).nbytes
 
 
-def _write_data(docs: list[Document], data_dir: Path) -> list[Part]:
-    """Write every config's splits; returns what was written, for the card and croissant.json."""
-    rows = {
-        "sentences": [row for d in docs for row in sentence_rows(d)],
-        "documents": [document_row(d) for d in docs],
-    }
+def _write_data(docs: list[Document], data_dir: Path, split_of: dict[str, str]) -> list[Part]:
+    """Write every config's splits (each document in the split its provenance names); returns what was
+    written, for the card and croissant.json."""
     parts = []
     for config in CONFIGS:
-        path = data_dir / config / f"{SPLIT}-00000-of-00001.parquet"
-        nbytes = _write_parquet(rows[config], config, path)
-        content = path.read_bytes()
-        parts.append(Part(config, SPLIT, path.relative_to(data_dir.parent).as_posix(), rows[config], nbytes,
-                          len(content), hashlib.sha256(content).hexdigest()))
+        for split in SPLITS:
+            members = [d for d in docs if split_of[d.id] == split]
+            if not members:
+                continue
+            rows = ([row for d in members for row in sentence_rows(d)] if config == "sentences"
+                    else [document_row(d) for d in members])
+            path = data_dir / config / f"{split}-00000-of-00001.parquet"
+            nbytes = _write_parquet(rows, config, path)
+            content = path.read_bytes()
+            parts.append(Part(config, split, path.relative_to(data_dir.parent).as_posix(), rows, nbytes,
+                              len(content), hashlib.sha256(content).hexdigest()))
     return parts
 
 
@@ -99,7 +102,7 @@ def build(corpus_dir: Path = CORPUS_DIR, *, seeds_dir: Path = SEEDS_DIR, gold_di
     staging = new_staging(corpus_dir)
     try:
         new = staging / "new"
-        parts = _write_data(docs, new / "data")
+        parts = _write_data(docs, new / "data", {d: p.split for d, p in provenance.items()})
         fp = fingerprint(new / "data")
         changed = not entries or entries[0].fingerprint != fp
         if bump is None and changed:
@@ -115,8 +118,8 @@ def build(corpus_dir: Path = CORPUS_DIR, *, seeds_dir: Path = SEEDS_DIR, gold_di
             version = bumped(entries[0].version if entries else "0.0.0", bump, pre)
             entries = [Entry(version, today or dt.date.today().isoformat(), fp, message.strip())] + entries
         top = entries[0]
-        late = [f"{p.doc_id} ({p.added_in})" for p in provenance.values()
-                if version_key(p.added_in) > version_key(top.version)]
+        late = [f"{d.id} ({provenance[d.id].added_in})" for d in docs
+                if version_key(provenance[d.id].added_in) > version_key(top.version)]
         if late:
             raise TroopclaimsError(f"{seeds_dir / 'PROVENANCE.jsonl'}: recorded as added in a version after "
                                    f"{top.version}: {', '.join(late)}; release with --bump so the version matches")

@@ -17,6 +17,7 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .dataset import DEFAULT_SPLIT, SPLITS
 from .errors import FormatError, TroopclaimsError
 from .io import jsonl_records, read_text
 from .normalize import is_iso_date
@@ -25,7 +26,8 @@ from .seeds import MANIFEST, read_manifest
 from .version import VERSION
 
 PROVENANCE = "PROVENANCE.jsonl"
-KEYS = ("doc_id", "sha256", "url", "outlet", "published", "licence_note", "added_in", "source_note", "query", "taken")
+KEYS = ("doc_id", "sha256", "url", "outlet", "published", "licence_note", "added_in", "source_note", "query", "taken",
+        "split")
 GIVEN = "Given with the article by whoever added it (`troopclaims add-article`)."
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # NUL and other C0 controls: binary, not a news text
 
@@ -46,6 +48,7 @@ class Provenance:
     source_note: str  # how url/outlet/published were established, or the searches that found nothing
     query: str | None = None  # the search that found the article, when one did
     taken: str | None = None  # ISO date the text was taken from its source, when known
+    split: str = DEFAULT_SPLIT  # the dataset split that holds the document (corpus.dataset.SPLITS)
 
 
 def read_provenance(seeds_dir: Path = SEEDS_DIR, *, strict: bool = True) -> dict[str, Provenance]:
@@ -62,6 +65,8 @@ def read_provenance(seeds_dir: Path = SEEDS_DIR, *, strict: bool = True) -> dict
         if not isinstance(raw, dict) or set(raw) != set(KEYS):
             raise FormatError(f"{where}: expected an object with exactly the keys {', '.join(KEYS)}")
         record = Provenance(**raw)
+        if record.split not in SPLITS:
+            raise FormatError(f"{where}: split {record.split!r} is not one of {', '.join(SPLITS)}")
         if record.doc_id in records:
             raise FormatError(f"{where}: a second record for {record.doc_id}")
         records[record.doc_id] = record
@@ -115,7 +120,7 @@ def _check_fields(url: str, outlet: str, published: str, licence_note: str, adde
 
 def add_article(path: Path, *, url: str, outlet: str, published: str, licence_note: str,
                 added_in: str | None = None, query: str | None = None, taken: str | None = None,
-                source_note: str | None = None, seeds_dir: Path = SEEDS_DIR,
+                source_note: str | None = None, split: str = DEFAULT_SPLIT, seeds_dir: Path = SEEDS_DIR,
                 changelog: Path = CHANGELOG_PATH) -> Provenance:
     """Store the text of ``path`` byte for byte as a new document, with its sha256 and provenance.
 
@@ -135,6 +140,8 @@ def add_article(path: Path, *, url: str, outlet: str, published: str, licence_no
     _text(data, name)
     added_in = added_in or bumped(current_version(changelog), "minor")
     _check_fields(url, outlet, published, licence_note, added_in, taken)
+    if split not in SPLITS:
+        raise ArticleError(f"--split {split!r}: expected one of {', '.join(SPLITS)}")
     digest = hashlib.sha256(data).hexdigest()
     manifest = read_manifest(seeds_dir)
     records = read_provenance(seeds_dir, strict=False)
@@ -150,7 +157,7 @@ def add_article(path: Path, *, url: str, outlet: str, published: str, licence_no
         raise ArticleError(f"{text_path}: exists with other content; remove it or list it in {MANIFEST}")
     note = f"{GIVEN} {source_note.strip()}" if (source_note or "").strip() else GIVEN
     record = Provenance(doc_id, digest, url, outlet.strip(), published, licence_note.strip(), added_in, note,
-                        (query or "").strip() or None, taken)
+                        (query or "").strip() or None, taken, split)
     write_output(text_path, data)
     write_output(seeds_dir / PROVENANCE, render_provenance({**records, doc_id: record}))
     lines = [f"{sha}  {d}.txt\n" for d, sha in sorted({**manifest, doc_id: digest}.items())]

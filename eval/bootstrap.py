@@ -1,7 +1,8 @@
 """Seeded bootstrap confidence intervals and paired tests over per-sentence counts.
 
-Units are sentences (101 in v1; the default) or documents (only five, so
-their intervals are wide); the record says which. A replicate draws units
+Units are sentences (the default) or documents (fewer units, and errors
+cluster within an article, so their intervals are wider and more honest
+about what another set of articles would give); the leaderboard shows both. A replicate draws units
 with replacement and recomputes F1 from the summed tp/fp/fn, so intervals
 are for corpus-level F1, not a mean of per-unit scores. NumPy is imported
 inside the functions: the CLI imports this module to build its parser.
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 DEFAULT_SAMPLES = 1000
+UNITS = ("sentences", "documents")
 DEFAULT_SEED = 20241029
 
 

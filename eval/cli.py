@@ -180,6 +180,29 @@ def _label_pair(value: str) -> tuple[str, str]:
     return theirs.strip(), ours.strip()
 
 
+def _add_split_arg(p, *, every: bool = False) -> None:
+    """--split: which part of the dataset to score or show (test by default: the held-out articles)."""
+    from corpus.dataset import DEFAULT_SPLIT, SPLITS
+
+    choices = (*SPLITS, "all") if every else SPLITS
+    default = "all" if every else DEFAULT_SPLIT
+    p.add_argument("--split", choices=choices, default=default,
+                   help=f"the dataset split (default: {default}; validation holds the seed articles the "
+                        "guidelines and baselines were written from, test the held-out articles)")
+
+
+def _gold(split: str):
+    """The built dataset's split, or (``all``) every split in one set."""
+    from corpus.dataset import SPLITS
+    from eval.goldset import GoldSet, load_goldset
+
+    if split != "all":
+        return load_goldset(split=split)
+    parts = [load_goldset(split=s) for s in SPLITS]
+    return GoldSet(parts[0].version, parts[0].fingerprint, {d: doc for g in parts for d, doc in g.documents.items()},
+                   {d: sents for g in parts for d, sents in g.sentences.items()}, "all")
+
+
 def _add_source_args(p) -> None:
     from eval import DEFAULT_TIMEOUT
 
@@ -234,7 +257,7 @@ def _cmd_score(args) -> int:
 
     if args.out is not None:
         check_output(args.out)  # before scoring: never a score computed, printed and then not saved
-    record = evaluate(_source_from_args(args), timeout=args.timeout)
+    record = evaluate(_source_from_args(args), _gold(args.split), timeout=args.timeout)
     if args.out is not None:
         write_result(record, args.out)  # first: a failed write prints no score
     print(format_record(record), file=sys.stderr if args.out == "-" else sys.stdout)
@@ -252,6 +275,7 @@ def _add_score_parser(sub) -> None:
                                    "(strict, exact, partial, ent_type). Malformed predictions are an error "
                                    "naming the file and line, never a score.")
     _add_source_args(p)
+    _add_split_arg(p)
     p.add_argument("--out", metavar="RESULT.json",
                    help="write the result record (format: eval/RESULT_FORMAT.md); '-': to standard output "
                         "(the table then goes to standard error)")
@@ -281,11 +305,13 @@ def _leaderboard_arguments(p: argparse.ArgumentParser) -> None:
     from eval import bootstrap
 
     _add_source_args(p)
+    _add_split_arg(p)
     p.add_argument("--out", metavar="DIR", help="the leaderboard folder (default: leaderboard/)")
     p.add_argument("--samples", type=int, default=bootstrap.DEFAULT_SAMPLES, help="bootstrap resamples (1000)")
     p.add_argument("--seed", type=int, default=bootstrap.DEFAULT_SEED, help="bootstrap seed")
     p.add_argument("--unit", choices=("sentences", "documents"), default="sentences",
-                   help="what the bootstrap resamples (default: sentences; there are only five documents)")
+                   help="what the paired test and per-label intervals resample (default: sentences); the table "
+                        "shows the micro F1 interval of both")
     p.add_argument("--results", metavar="DIR", type=Path,
                    help="also rank the result records (*.json) in DIR, made elsewhere (an LLM run on a GPU "
                         "machine, a colleague's system), without rerunning them; records of another dataset "
@@ -297,6 +323,7 @@ def _leaderboard_arguments(p: argparse.ArgumentParser) -> None:
 
 def _cmd_leaderboard(args) -> int:
     from corpus.io import check_output
+    from corpus.dataset import DEFAULT_SPLIT
     from eval.leaderboard import DEFAULT_OUT, run_leaderboard, stored_paths, update_readme
     from models.registry import NEEDS_SERVICE
 
@@ -307,7 +334,7 @@ def _cmd_leaderboard(args) -> int:
     stored = stored_paths(args.results) if args.results else []
     rows = run_leaderboard(extra, args.out, samples=args.samples, seed=args.seed, unit=args.unit,
                            timeout=args.timeout, progress=not args.no_progress, registered=not args.only_given,
-                           stored=stored)
+                           stored=stored, split=args.split)
     table = (args.out / "leaderboard.md").read_text(encoding="utf-8")
     print(table)
     print(f"wrote {args.out}/: leaderboard.md, leaderboard.csv, leaderboard.png, results/, errors/")
@@ -315,7 +342,7 @@ def _cmd_leaderboard(args) -> int:
     if skipped and not args.only_given:
         print(f"not run: {', '.join(skipped)} (needs an LLM server; give it with --extractor llm.v1 --model NAME, "
               "or rank its stored records with --results DIR: README 'Score an LLM')")
-    if not args.no_readme and not args.only_given and not extra and not stored:
+    if not args.no_readme and not args.only_given and not extra and not stored and args.split == DEFAULT_SPLIT:
         if update_readme(table):
             print("updated the leaderboard table in README.md")
     return 0
@@ -336,9 +363,8 @@ def _add_leaderboard_parser(sub) -> None:
 
 def _cmd_claims(args) -> int:
     from eval.claims import format_claims
-    from eval.goldset import load_goldset
 
-    gold = load_goldset()
+    gold = _gold(args.split)
     matches = [d for d in gold.documents if d.startswith(args.doc)]
     if len(matches) != 1:
         raise TroopclaimsError(f"{args.doc!r} names {len(matches)} documents; give a document id or a unique "
@@ -361,13 +387,13 @@ def _add_claims_parser(sub) -> None:
                                    "unique prefix of one (e.g. 001).")
     p.add_argument("doc", metavar="DOC", help="document id or unique prefix")
     _add_source_args(p)
+    _add_split_arg(p, every=True)
     p.set_defaults(func=_cmd_claims)
 
 
 def _cmd_ledger(args) -> int:
     from corpus.io import check_output
     from corpus.labels import TARGET_NAMES
-    from eval.goldset import load_goldset
     from eval.ledger import bounds_of, compare, ledger, write_ledger
 
     unknown = [t for t in args.target or () if t not in TARGET_NAMES]
@@ -375,8 +401,8 @@ def _cmd_ledger(args) -> int:
         raise UsageError(f"--target {unknown[0]!r} is not a claim target; allowed: {', '.join(TARGET_NAMES)}")
     for name in ("ledger.md", "ledger.csv", "ledger.png", "ledger.html"):
         check_output(args.out / name)  # before any work: never a ledger computed and then not saved
-    gold = load_goldset()
-    title = f"troopclaims {gold.version} claims ledger"
+    gold = _gold(args.split)
+    title = f"troopclaims {gold.version} claims ledger" + ("" if args.split == "all" else f" ({args.split})")
     if any(x is not None for x in (args.extractor, args.spacy, args.predictions, args.command)):
         source = _source_from_args(args)
         preds = source.predictions(gold.documents, gold.sentences, args.timeout)
@@ -410,6 +436,7 @@ def _add_ledger_parser(sub) -> None:
     p.add_argument("--out", type=Path, default=Path("ledger"), metavar="DIR",
                    help="folder to write into (default: ledger/)")
     _add_source_args(p)
+    _add_split_arg(p, every=True)
     p.set_defaults(func=_cmd_ledger)
 
 
@@ -443,13 +470,12 @@ def _add_agreement_parser(sub) -> None:
 
 def _cmd_align(args) -> int:
     from corpus.io import check_output
-    from eval.goldset import load_goldset
     from eval.mentions import aligned_lines
     from eval.sources import from_predictions
 
     if args.out not in (None, "-"):
         check_output(args.out)  # before any work
-    gold = load_goldset()
+    gold = _gold(args.split)
     preds = from_predictions(args.file, "mentions").predictions(gold.documents, gold.sentences)
     content = aligned_lines(preds, {d: doc.text for d, doc in gold.documents.items()})
     if args.out in (None, "-"):
@@ -477,6 +503,7 @@ def _add_align_parser(sub) -> None:
                                    "`score --predictions` on the output gives the same scores.")
     p.add_argument("file", metavar="FILE", help="mention predictions, JSONL ('-' for stdin)")
     p.add_argument("--out", metavar="PREDS.jsonl", help="where to write (default: standard output)")
+    _add_split_arg(p)
     p.set_defaults(func=_cmd_align)
 
 
@@ -517,7 +544,7 @@ def _cmd_add_article(args) -> int:
 
     record = add_article(args.file, url=args.url, outlet=args.outlet, published=args.published,
                          licence_note=args.licence_note, added_in=args.added_in, query=args.query, taken=args.taken,
-                         source_note=args.source_note, seeds_dir=args.seeds_dir or SEEDS_DIR)
+                         source_note=args.source_note, split=args.split, seeds_dir=args.seeds_dir or SEEDS_DIR)
     print(f"added {record.doc_id} (sha256 {record.sha256[:16]}..., {record.outlet}, published {record.published}, "
           f"to be released in {record.added_in})")
     print(f"next: `troopclaims ls push-round ROUND {record.doc_id} ...` to annotate it")
@@ -525,6 +552,8 @@ def _cmd_add_article(args) -> int:
 
 
 def _add_add_article_parser(sub) -> None:
+    from corpus.dataset import DEFAULT_SPLIT, SPLITS
+
     p = sub.add_parser("add-article", help="add a news article (text file) with its provenance",
                        description="Store FILE's text byte for byte as a new document seeds/NNN_<16 hex>.txt "
                                    "(the hex digits begin its sha256), list its sha256 in seeds/SHA256SUMS and "
@@ -541,6 +570,8 @@ def _add_add_article_parser(sub) -> None:
                    help="the dataset version that will first contain it (default: the next minor version)")
     p.add_argument("--query", metavar="TEXT", help="the search that found the article, if one did")
     p.add_argument("--taken", metavar="DATE", help="the day the text was taken from its source, YYYY-MM-DD")
+    p.add_argument("--split", choices=SPLITS, default=DEFAULT_SPLIT,
+                   help=f"the dataset split it will belong to (default: {DEFAULT_SPLIT})")
     p.add_argument("--source-note", metavar="TEXT",
                    help="how the URL, outlet and date were established, and any change to the text as found")
     p.add_argument("--seeds-dir", type=Path, metavar="DIR", help=argparse.SUPPRESS)

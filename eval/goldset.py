@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from corpus.dataset import DEFAULT_SPLIT, SPLITS
 from corpus.errors import TroopclaimsError
 from corpus.fingerprint import fingerprint
 from corpus.iob import tag_ranges
@@ -42,25 +43,32 @@ class GoldSet:
     fingerprint: str
     documents: dict[str, Document]
     sentences: dict[str, list[GoldSentence]]  # doc_id -> its sentences in order
+    split: str = DEFAULT_SPLIT
 
 
-def load_goldset(corpus_dir: Path = CORPUS_DIR) -> GoldSet:
-    """The built dataset with its version; refuses a corpus whose data no changelog entry describes."""
+def load_goldset(corpus_dir: Path = CORPUS_DIR, split: str = DEFAULT_SPLIT) -> GoldSet:
+    """One split of the built dataset, with its version; refuses a corpus whose data no changelog entry
+    describes, and a split it does not have."""
     import pyarrow.parquet as pq
 
     data = corpus_dir / "data"
+    have = sorted({p.stem.split("-", 1)[0] for p in (data / "documents").glob("*.parquet")},
+                  key=lambda s: SPLITS.index(s) if s in SPLITS else len(SPLITS))
+    if split not in have:
+        raise TroopclaimsError(f"split {split!r}: troopclaims in {corpus_dir} has the split(s) "
+                               f"{', '.join(have) or 'none'}")
     fp = fingerprint(data)
     entries = read_changelog(corpus_dir / "CHANGELOG.md")
     if not entries or entries[0].fingerprint != fp:
         raise TroopclaimsError(f"{data}: data fingerprint {fp} is not the one recorded for the current version "
                                "in CHANGELOG.md; run `troopclaims build` (with --bump if the gold changed)")
     docs: dict[str, Document] = {}
-    for row in pq.read_table(data / "documents").to_pylist():
+    for row in pq.read_table(data / "documents" / f"{split}-00000-of-00001.parquet").to_pylist():
         spans = tuple(Span.from_row(s) for s in row["spans"])
         claims = tuple(Claim.from_row(c) for c in row["claims"])
         docs[row["doc_id"]] = Document(row["doc_id"], row["text"], spans, claims, row["published"])
     sentences: dict[str, list[GoldSentence]] = {d: [] for d in docs}
-    table = pq.read_table(data / "sentences",
+    table = pq.read_table(data / "sentences" / f"{split}-00000-of-00001.parquet",
                           columns=["doc_id", "sentence_index", "start", "end", "token_starts", "token_ends", "ner_tags"])
     for row in table.to_pylist():
         sentences[row["doc_id"]].append(GoldSentence.of(
@@ -68,4 +76,4 @@ def load_goldset(corpus_dir: Path = CORPUS_DIR) -> GoldSet:
             zip(row["token_starts"], row["token_ends"]), (TAGS[t] for t in row["ner_tags"])))
     for sents in sentences.values():
         sents.sort(key=lambda s: s.index)
-    return GoldSet(entries[0].version, fp, docs, sentences)
+    return GoldSet(entries[0].version, fp, docs, sentences, split)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.card import LEADERBOARD_END as END, LEADERBOARD_START as START  # the card shows the table too
+from corpus.dataset import DEFAULT_SPLIT
 from corpus.errors import TroopclaimsError
 from corpus.io import write_output
 from corpus.labels import LABELS
@@ -37,7 +38,9 @@ class Row:
     micro_ci: bootstrap.Interval
     labels: dict[str, float]
     label_ci: dict[str, bootstrap.Interval]
+    intervals: dict[str, bootstrap.Interval]  # micro F1's interval by resampling unit: sentences, documents
     p_vs_best: float | None = None
+    validation: float | None = None  # strict micro F1 on the validation split, when it was run here
 
 
 def _safe(name: str) -> str:
@@ -65,16 +68,19 @@ def _plot_label(text: str) -> str:
 
 def run_leaderboard(extra: list[Source] = (), out_dir: Path = DEFAULT_OUT, *, samples: int = bootstrap.DEFAULT_SAMPLES,
                     seed: int = bootstrap.DEFAULT_SEED, unit: str = "sentences", timeout: float = DEFAULT_TIMEOUT,
-                    progress: bool = True, registered: bool = True, stored: list[Path] = ()) -> list[Row]:
-    """Score every system, add ``stored`` result records (run elsewhere, not rerun), write the leaderboard
-    folder, and return the ranked rows."""
+                    progress: bool = True, registered: bool = True, stored: list[Path] = (),
+                    split: str = DEFAULT_SPLIT) -> list[Row]:
+    """Score every system on ``split``, add ``stored`` result records (run elsewhere, not rerun), write the
+    leaderboard folder, and return the ranked rows. Systems run here are also scored on the validation
+    split (the seed articles) when ranking test, for the column that shows how far they drop."""
     from tqdm import tqdm
 
     from models.registry import offline_names
 
     from .error_report import write_error_report
 
-    gold = load_goldset()
+    gold = load_goldset(split=split)
+    beside = load_goldset(split="validation") if split != "validation" else None
     kept = [load_stored(path, gold) for path in stored]  # checked (and re-scored) before anything runs
     todo = ([from_registry(n) for n in offline_names()] if registered else []) + list(extra)
     origins: dict[str, list[str]] = {}  # one file per system in results/: names must differ there too
@@ -90,6 +96,7 @@ def run_leaderboard(extra: list[Source] = (), out_dir: Path = DEFAULT_OUT, *, sa
         raise TroopclaimsError("nothing to rank: no registered extractors and none given")
     out_dir = Path(out_dir)
     records: list[Result] = []
+    validation: dict[str, float] = {}
     settings = {"unit": unit, "samples": samples, "seed": seed, "level": 0.95}
     bar = tqdm(todo, desc="leaderboard", unit="system", disable=not progress, file=sys.stderr)
     for source in bar:
@@ -99,13 +106,18 @@ def run_leaderboard(extra: list[Source] = (), out_dir: Path = DEFAULT_OUT, *, sa
         write_result(result, out_dir / "results" / f"{_safe(source.name)}.json")
         write_error_report(out_dir / "errors" / f"{_safe(source.name)}.html", result, gold.documents, preds)
         records.append(result)
+        if beside is not None:
+            validation[source.name] = run(source, beside, timeout=timeout)[0]["scores"]["seqeval_strict"]["micro"]["f1"]
     for result, documents in kept:
         result = result.with_settings(bootstrap=settings)
         write_result(result, out_dir / "results" / f"{_safe(result.name)}.json")
         write_error_report(out_dir / "errors" / f"{_safe(result.name)}.html", result, gold.documents, documents)
         records.append(result)
     rows = rank(records, samples=samples, seed=seed, unit=unit)
-    write_output(out_dir / "leaderboard.md", render_markdown(rows, gold.version, gold.fingerprint, unit, samples, seed))
+    for row in rows:
+        row.validation = validation.get(row.name)
+    write_output(out_dir / "leaderboard.md",
+                 render_markdown(rows, gold.version, gold.fingerprint, unit, samples, seed, split))
     write_output(out_dir / "leaderboard.csv", render_csv(rows))
     plot(rows, out_dir / "leaderboard.png", gold.version)
     return rows
@@ -123,6 +135,9 @@ def load_stored(path: Path, gold) -> tuple[Result, dict]:
     if (ds.get("version"), ds.get("fingerprint")) != (gold.version, gold.fingerprint):
         raise TroopclaimsError(f"{path}: scored on troopclaims {ds.get('version')} ({ds.get('fingerprint')}), not on "
                                f"the current {gold.version} ({gold.fingerprint}); rescore it on this version")
+    if ds.get("split") != gold.split:
+        raise TroopclaimsError(f"{path}: scored on the split {ds.get('split')!r}, not on {gold.split!r} that this "
+                               f"leaderboard ranks; score it with --split {gold.split}")
     if not all(isinstance(record.extractor.get(k), str) and record.extractor[k] for k in ("name", "kind")):
         raise TroopclaimsError(f"{path}: extractor must have a non-empty string 'name' and 'kind'")
     if problem := name_problem(record.name):
@@ -155,17 +170,20 @@ def rank(records: list[Result | dict], *, samples: int, seed: int, unit: str) ->
     """Rows sorted by strict micro F1, each with intervals and a paired test against the best."""
     records = [Result.of(r) for r in records]
     first = records[0].per_sentence
-    n_units = bootstrap.unit_counts(first["tp_fp_fn"], first["ids"], unit).shape[0]
-    idx = bootstrap.draws(n_units, samples, seed)
+    idx = {u: bootstrap.draws(bootstrap.unit_counts(first["tp_fp_fn"], first["ids"], u).shape[0], samples, seed)
+           for u in bootstrap.UNITS}
     rows, replicates = [], {}
     for record in records:
         ps = record.per_sentence
-        per_label, micro = bootstrap.replicate_f1(bootstrap.unit_counts(ps["tp_fp_fn"], ps["ids"], unit), idx)
+        per_unit = {u: bootstrap.replicate_f1(bootstrap.unit_counts(ps["tp_fp_fn"], ps["ids"], u), idx[u])
+                    for u in bootstrap.UNITS}
+        per_label, micro = per_unit[unit]
         strict, name = record.strict, record.name
         replicates[name] = micro
         rows.append(Row(name, record, strict["micro"]["f1"], bootstrap.interval(micro),
                         {label: strict["labels"][label]["f1"] for label in LABELS},
-                        {label: bootstrap.interval(per_label[:, i]) for i, label in enumerate(LABELS)}))
+                        {label: bootstrap.interval(per_label[:, i]) for i, label in enumerate(LABELS)},
+                        {u: bootstrap.interval(per_unit[u][1]) for u in bootstrap.UNITS}))
     rows.sort(key=lambda r: (-r.micro, r.name))
     best = replicates[rows[0].name]
     for row in rows[1:]:
@@ -183,19 +201,26 @@ def _claim_cells(record: Result) -> list[str]:
     return [f"{summary[key]:.3f}" if summary and key in summary else "n/a" for _, key in CLAIM_COLUMNS]
 
 
-def render_markdown(rows: list[Row], version: str, fp: str, unit: str, samples: int, seed: int) -> str:
-    head = ["rank", "extractor", "micro F1 [95% CI]", "P", "R", *(f"{label} F1" for label in LABELS),
-            "p vs best", *(name for name, _ in CLAIM_COLUMNS)]
-    lines = [f"troopclaims {version} (`{fp[:19]}...`), seqeval strict IOB2. Intervals: {samples} bootstrap "
-             f"resamples of {unit} (seed {seed}); p: paired bootstrap, share of resamples where the system "
-             "is at least as good as the best. Claim columns: claims whose quantity matches exactly (F1), "
-             "claims right in source, date, values and target too (full F1), and link/value/target accuracy on "
-             "matched claims.",
+def _ci(interval: bootstrap.Interval) -> str:
+    return f"[{interval.low:.3f}, {interval.high:.3f}]"
+
+
+def render_markdown(rows: list[Row], version: str, fp: str, unit: str, samples: int, seed: int,
+                    split: str = DEFAULT_SPLIT) -> str:
+    head = ["rank", "extractor", f"micro F1 ({split})", "95% CI, sentences", "95% CI, documents", "validation F1",
+            "P", "R", *(f"{label} F1" for label in LABELS), "p vs best", *(name for name, _ in CLAIM_COLUMNS)]
+    lines = [f"troopclaims {version} (`{fp[:19]}...`), split `{split}`, seqeval strict IOB2. Intervals: {samples} "
+             f"bootstrap resamples of sentences and of documents (seed {seed}); validation F1: the same system on "
+             f"the seed articles it may have been written from; p: paired bootstrap over {unit}, share of "
+             "resamples where the system is at least as good as the best. Claim columns: claims whose quantity "
+             "matches exactly (F1), claims right in source, date, values and target too (full F1), and "
+             "link/value/target accuracy on matched claims.",
              "",
              "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for i, r in enumerate(rows, 1):
         micro = r.record.strict["micro"]
-        cells = [str(i), _md_code(r.name), f"{r.micro:.3f} [{r.micro_ci.low:.3f}, {r.micro_ci.high:.3f}]",
+        cells = [str(i), _md_code(r.name), f"{r.micro:.3f}", _ci(r.intervals["sentences"]),
+                 _ci(r.intervals["documents"]), "n/a" if r.validation is None else f"{r.validation:.3f}",
                  f"{micro['precision']:.3f}", f"{micro['recall']:.3f}",
                  *(f"{r.labels[label]:.3f}" for label in LABELS),
                  "best" if r.p_vs_best is None else f"{r.p_vs_best:.3f}", *_claim_cells(r.record)]
@@ -207,13 +232,15 @@ def render_csv(rows: list[Row]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["rank", "extractor", "kind", "version", "micro_f1", "micro_f1_low", "micro_f1_high",
+                "micro_f1_low_documents", "micro_f1_high_documents", "validation_micro_f1",
                 *(f"{label.lower()}_{k}" for label in LABELS for k in ("f1", "f1_low", "f1_high")),
                 "p_vs_best", *(key.replace("accuracy", "acc") if key != "f1" else "claim_f1"
                                 for _, key in CLAIM_COLUMNS), "dataset_version", "dataset_fingerprint"])
     for i, r in enumerate(rows, 1):
         ex, ds = r.record.extractor, r.record.dataset
         w.writerow([i, _csv_cell(r.name), _csv_cell(ex["kind"]), _csv_cell(ex.get("version") or ""), f"{r.micro:.4f}", f"{r.micro_ci.low:.4f}",
-                    f"{r.micro_ci.high:.4f}",
+                    f"{r.micro_ci.high:.4f}", f"{r.intervals['documents'].low:.4f}",
+                    f"{r.intervals['documents'].high:.4f}", "" if r.validation is None else f"{r.validation:.4f}",
                     *(f"{v:.4f}" for label in LABELS
                       for v in (r.labels[label], r.label_ci[label].low, r.label_ci[label].high)),
                     "" if r.p_vs_best is None else f"{r.p_vs_best:.4f}", *_claim_cells(r.record),

@@ -41,7 +41,7 @@ def run(source: Source, gold: GoldSet | None = None, *,
     record = {
         "format": FORMAT,
         "dataset": {"name": "troopclaims", "version": gold.version, "fingerprint": gold.fingerprint,
-                    "config": "sentences", "split": "test", "documents": len(gold.documents),
+                    "config": "sentences", "split": gold.split, "documents": len(gold.documents),
                     "sentences": len(gold_ranges)},
         "extractor": {"name": source.name, "kind": source.kind, "version": source.version},
         "settings": {"mode": MODE, "scheme": SCHEME, "boundaries": "snapped outward to gold tokens",
