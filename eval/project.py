@@ -1,7 +1,9 @@
 """Predicted spans -> entities over the gold's own tokens.
 
 A boundary inside a token is widened to the token's edge and counted; a span
-across a sentence break is cut into one piece per sentence and counted. Both
+across a sentence break is cut into one piece per sentence and counted; a
+span that, once widened, shares a token with the span before it (two numbers
+inside "16:08") is dropped and counted, since IOB2 cannot hold both. Both
 appear in the result record: nothing is adjusted silently. The result is a
 list of token ranges ``(i, j, label)`` per sentence: exactly the entities
 seqeval's strict IOB2 mode reads from ``corpus.iob.ranges_to_tags`` of them
@@ -25,7 +27,7 @@ class Alignment:
     predicted: int = 0  # spans given
     snapped: int = 0  # spans whose boundaries were widened to token edges
     split: int = 0  # spans cut at a sentence break
-    dropped: int = 0  # spans covering no token (none: a whitespace-only span is an error, eval/predictions.py)
+    dropped: int = 0  # spans covering no token, or sharing a token with the span before them once widened
     ill_formed_tags: int = 0  # tag input (CoNLL): I-X not continuing an X; strict mode reads no entity there
     examples: list[str] = field(default_factory=list)
     ill_formed: list[dict] = field(default_factory=list)  # where each ill-formed tag is: line, doc, sentence, token
@@ -65,14 +67,15 @@ def project(doc_id: str, spans: list[Span], sentences: list[GoldSentence], align
             first, last = sentences[found[0][0]], sentences[found[-1][0]]
             alignment.note(f"{doc_id} [{span.start}, {span.end}) {span.text!r}: boundary inside a token, widened "
                            f"to [{first.starts[found[0][1]]}, {last.ends[found[-1][2] - 1]})")
+        clash = next(((k, ranges[k][-1]) for k, i, _, _ in found if ranges[k] and ranges[k][-1][1] > i), None)
+        if clash:  # IOB2 cannot hold two entities in one token: the first span keeps it, as in `finish`
+            k, previous = clash
+            sent = sentences[k]
+            alignment.dropped += 1
+            alignment.note(f"{doc_id} [{span.start}, {span.end}) {span.text!r}: shares a token with the span "
+                           f"before it ([{sent.starts[previous[0]]}, {sent.ends[previous[1] - 1]}) {previous[2]}) "
+                           "once widened, dropped")
+            continue
         for k, i, j, _ in found:
-            previous = ranges[k][-1] if ranges[k] else None
-            if previous and previous[1] > i:
-                sent = sentences[k]
-                raise PredictionError(
-                    f"{where or doc_id}, document {doc_id}: predicted spans "
-                    f"[{sent.starts[previous[0]]}, {sent.ends[previous[1] - 1]}) {previous[2]} and "
-                    f"[{span.start}, {span.end}) {span.label} overlap once widened to token boundaries "
-                    "(two spans inside one token?)")
             ranges[k].append((i, j, span.label))
     return ranges
