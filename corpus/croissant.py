@@ -159,9 +159,11 @@ def render_croissant(parts: list[Part], version: str, fp: str, date: str, figure
                                  "contentUrl": p.path, "encodingFormat": "application/x-parquet",
                                  "contentSize": f"{p.size} B", "sha256": p.sha256})
         if len(mine) > 1:
+            # The records read the config's files as one set, by a glob beside croissant.json (mlcroissant
+            # cannot read a FileSet "contained in" Parquet FileObjects); the FileObjects give each sha256.
             distribution.append({"@type": "cr:FileSet", "@id": f"{config}-parquet-files",
-                                 "name": f"{config}-parquet-files", "description": f"The `{config}` config's files.",
-                                 "containedIn": [{"@id": p.file_id} for p in mine],
+                                 "name": f"{config}-parquet-files",
+                                 "description": f"The `{config}` config's files, one per split (listed above).",
                                  "encodingFormat": "application/x-parquet", "includes": f"data/{config}/*.parquet"})
         file_ids = [p.file_id for p in mine]
         record_sets.append({"@type": "cr:RecordSet", "@id": config, "name": config,

@@ -26,11 +26,25 @@ def texts():
 
 @pytest.fixture
 def sources(tmp_path):
-    """Scratch copies of seeds/ and annotation/gold/ plus an empty corpus dir."""
+    """Scratch copies of the validation documents (the seeds: texts, manifest, provenance, gold) plus an
+    empty corpus dir: small sources a first build can release as 1.0.0."""
+    import json
+
     seeds = tmp_path / "seeds"
     gold = tmp_path / "gold"
-    shutil.copytree(SEEDS_DIR, seeds)
-    shutil.copytree(GOLD_DIR, gold)
+    seeds.mkdir()
+    gold.mkdir()
+    records = [json.loads(line) for line in (SEEDS_DIR / "PROVENANCE.jsonl").read_text(encoding="utf-8").splitlines()]
+    kept = [r for r in records if r["split"] == "validation"]
+    ids = {r["doc_id"] for r in kept}
+    for doc_id in ids:
+        shutil.copy2(SEEDS_DIR / f"{doc_id}.txt", seeds)
+        shutil.copy2(GOLD_DIR / f"{doc_id}.jsonl", gold)
+    (seeds / "PROVENANCE.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in kept),
+                                            encoding="utf-8")
+    manifest = (SEEDS_DIR / "SHA256SUMS").read_text(encoding="utf-8").splitlines(keepends=True)
+    (seeds / "SHA256SUMS").write_text("".join(line for line in manifest if line.split()[-1][:-4] in ids),
+                                      encoding="utf-8")
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     return seeds, gold, corpus

@@ -17,9 +17,13 @@ def test_label_list_is_the_classlabel_order():
     assert TAGS == ("O", "B-QUANTITY", "I-QUANTITY", "B-ATTRIBUTION", "I-ATTRIBUTION", "B-DATE", "I-DATE")
 
 
-def test_seeds_match_shared_copies_and_manifest(texts):
-    assert sorted(texts) == ["000_88c46dc548cd37de", "001_cf8ed6a483aff6fd", "002_4574b1776fbb67a3",
-                             "003_206cb29126b89878", "004_cfacce3046a14ca6"]
+def test_the_five_seeds_are_the_validation_split(texts):
+    from corpus.provenance import read_provenance
+
+    validation = sorted(d for d, p in read_provenance().items() if p.split == "validation")
+    assert validation == ["000_88c46dc548cd37de", "001_cf8ed6a483aff6fd", "002_4574b1776fbb67a3",
+                          "003_206cb29126b89878", "004_cfacce3046a14ca6"]
+    assert set(validation) < set(texts)
 
 
 def test_changed_seed_is_refused_naming_the_file(sources):

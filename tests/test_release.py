@@ -13,7 +13,9 @@ import sys
 import pytest
 
 from corpus.build import StaleBuildError, build, check
-from corpus.dataset import CONFIGS, SPLIT
+from corpus.build import load_documents
+from corpus.dataset import CONFIGS, DEFAULT_SPLIT, SPLITS
+from corpus.provenance import read_provenance
 from corpus.labels import LABELS, TAGS
 from corpus.paths import CORPUS_DIR, ROOT
 from corpus.release import FROM_ROOT, NAMES, ReleaseError, release_files, write_release
@@ -47,8 +49,15 @@ def loaded(release, tmp_path_factory):
         builder = datasets.load_dataset_builder(str(release), config,
                                                 cache_dir=str(tmp_path_factory.mktemp("hf-cache")))
         builder.download_and_prepare()
-        out[config] = builder.as_dataset(split=SPLIT)
+        out[config] = builder.as_dataset()  # every split
     return out
+
+
+@pytest.fixture(scope="module")
+def documents_per_split():
+    split_of = {d: p.split for d, p in read_provenance().items()}
+    docs = load_documents()
+    return {s: [d for d in docs if split_of[d.id] == s] for s in SPLITS}
 
 
 def test_release_folder_holds_the_dataset_and_no_code(release):
@@ -59,15 +68,19 @@ def test_release_folder_holds_the_dataset_and_no_code(release):
     assert (release / "README.md").read_bytes() == (CORPUS_DIR / "README.md").read_bytes()
 
 
-def test_release_folder_loads_with_datasets_under_a_script_like_name(loaded, release):
+def test_release_folder_loads_with_datasets_under_a_script_like_name(loaded, release, documents_per_split):
     import datasets
 
     assert (CORPUS_DIR / "validate.py").exists(), "the name is unlucky because corpus/ has validate.py"
-    sents = datasets.load_dataset(str(release), split=SPLIT, cache_dir=str(release.parent / "c"))
+    sents = datasets.load_dataset(str(release), split=DEFAULT_SPLIT, cache_dir=str(release.parent / "c"))
     assert sents.features["ner_tags"].feature.names == list(TAGS)
-    assert sents.num_rows == loaded["sentences"].num_rows == 101
-    docs = loaded["documents"]
-    assert docs.num_rows == 5 and docs.features["spans"].feature["label"].names == list(LABELS)
+    assert sents.num_rows == loaded["sentences"][DEFAULT_SPLIT].num_rows
+    assert list(loaded["sentences"]) == list(loaded["documents"]) == list(SPLITS)
+    assert loaded["sentences"]["validation"].num_rows == 101, "the seeds' sentences, as in 1.x"
+    for split in SPLITS:
+        docs = loaded["documents"][split]
+        assert docs["doc_id"] == [d.id for d in documents_per_split[split]]
+        assert docs.features["spans"].feature["label"].names == list(LABELS)
     assert str(docs.info.version) == current_version() if is_release(current_version()) else str(docs.info.version) == "0.0.0"
 
 
@@ -83,14 +96,16 @@ def test_card_parses_and_its_metadata_matches_the_data(release, loaded):
     assert meta["license_link"] in ("LICENSE", "LICENSE.md") and (release / meta["license_link"]).is_file()
     assert [c["config_name"] for c in meta["configs"]] == list(CONFIGS)
     for config_meta in meta["configs"]:
-        (files,) = config_meta["data_files"]
-        assert files["split"] == SPLIT and len(list(release.glob(files["path"]))) == 1
+        assert [f["split"] for f in config_meta["data_files"]] == list(SPLITS)
+        assert all(len(list(release.glob(f["path"]))) == 1 for f in config_meta["data_files"])
     for info in meta["dataset_info"]:
-        ds = loaded[info["config_name"]]
-        assert Features._from_yaml_list(info["features"]) == ds.features
-        (split,) = info["splits"]
-        assert split["num_examples"] == ds.num_rows
-        assert split["num_bytes"] == ds.info.splits[SPLIT].num_bytes, "num_bytes is what `datasets` computes"
+        dd = loaded[info["config_name"]]
+        assert [s["name"] for s in info["splits"]] == list(SPLITS)
+        for stated in info["splits"]:
+            ds = dd[stated["name"]]
+            assert Features._from_yaml_list(info["features"]) == ds.features
+            assert stated["num_examples"] == ds.num_rows
+            assert stated["num_bytes"] == ds.info.splits[stated["name"]].num_bytes, "what `datasets` computes"
         files = release.glob(f"data/{info['config_name']}/*.parquet")
         assert info["download_size"] == sum(f.stat().st_size for f in files) == ds.info.download_size
         flat = [f["name"] for f in info["features"] if "sequence" in f]
@@ -157,8 +172,8 @@ print(json.dumps([datasets.__version__, sentences.num_rows, documents.num_rows,
     assert eval(out.splitlines()[-2]) == list(TAGS)
     import datasets
 
-    sents = datasets.load_dataset(str(release), split=SPLIT, cache_dir=str(tmp_path / "c5"))
-    docs = datasets.load_dataset(str(release), "documents", split=SPLIT, cache_dir=str(tmp_path / "c5"))
+    sents = datasets.load_dataset(str(release), split=DEFAULT_SPLIT, cache_dir=str(tmp_path / "c5"))
+    docs = datasets.load_dataset(str(release), "documents", split=DEFAULT_SPLIT, cache_dir=str(tmp_path / "c5"))
     assert version.startswith("3.") and (n_sentences, n_documents) == (sents.num_rows, docs.num_rows)
     assert tags == sents[0]["ner_tags"] and span == docs[0]["spans"][0]
 
@@ -182,7 +197,7 @@ def test_croissant_validates_and_mlcroissant_reads_every_record(release, loaded)
     import mlcroissant as mlc
 
     meta = json.loads((release / "croissant.json").read_text(encoding="utf-8"))
-    for f in meta["distribution"]:
+    for f in (f for f in meta["distribution"] if "contentUrl" in f):  # files; a FileSet groups a config's
         assert hashlib.sha256((release / f["contentUrl"]).read_bytes()).hexdigest() == f["sha256"]
     dataset = mlc.Dataset(str(release / "croissant.json"))  # raises on any validation error
     assert not dataset.metadata.issues.errors and not dataset.metadata.issues.warnings
@@ -203,16 +218,20 @@ def test_croissant_validates_and_mlcroissant_reads_every_record(release, loaded)
     assert sets["splits"]["dataType"] == "cr:Split" and all("key" in r for r in sets.values())
     assert [r["ner_tags/name"] for r in dataset.records("ner_tags")] == list(TAGS)
     assert [r["span_labels/name"] for r in dataset.records("span_labels")] == list(LABELS)
-    assert [r["splits/name"] for r in dataset.records("splits")] == [SPLIT]
+    assert [r["splits/name"] for r in dataset.records("splits")] == list(SPLITS)
 
     sentences = list(dataset.records("sentences"))
-    assert len(sentences) == 101 and {r["sentences/split"] for r in sentences} == {SPLIT.encode()}
-    assert [list(r["sentences/ner_tags"]) for r in sentences] == loaded["sentences"]["ner_tags"]
+    by_split = {s: [r for r in sentences if r["sentences/split"] == s.encode()] for s in SPLITS}
+    assert sum(map(len, by_split.values())) == len(sentences), "every row names a split"
+    for split in SPLITS:
+        assert [list(r["sentences/ner_tags"]) for r in by_split[split]] == loaded["sentences"][split]["ner_tags"]
     documents = list(dataset.records("documents"))
-    assert len(documents) == 5
-    for record, row in zip(documents, loaded["documents"]):
+    rows = [row for split in SPLITS for row in loaded["documents"][split]]
+    assert sorted(r["documents/doc_id"].decode() for r in documents) == sorted(r["doc_id"] for r in rows)
+    by_id = {r["doc_id"]: r for r in rows}
+    for record in documents:
+        row = by_id[record["documents/doc_id"].decode()]
         spans = record["documents/spans"]
-        assert record["documents/doc_id"].decode() == row["doc_id"]
         assert [s.decode() for s in spans["documents/spans/text"]] == [s["text"] for s in row["spans"]]
         assert [int(x) for x in spans["documents/spans/start"]] == [s["start"] for s in row["spans"]]
         assert [int(x) for x in spans["documents/spans/label"]] == [s["label"] for s in row["spans"]]
