@@ -134,7 +134,7 @@ def _cmd_push_adjudication(args) -> int:
     from .rounds import PASSES_DIR, push_adjudication
 
     result = push_adjudication(args.round, passes_dir=args.passes_dir or PASSES_DIR,
-                               seeds_dir=args.seeds_dir or SEEDS_DIR)
+                               seeds_dir=args.seeds_dir or SEEDS_DIR, every=args.all)
     print(f"adjudication of round {args.round}: project {result.project_url}")
     print(f"  to adjudicate: {', '.join(result.imported) or 'nothing new'}")
     if result.agreed:
@@ -265,6 +265,8 @@ def add_ls_parser(sub, read_predictions=_refuse_predictions) -> None:
                           "passes differ (or that only one annotator did), each pass shown as a prediction "
                           "named after its annotator. The adjudicator's submitted annotation becomes gold."))
     _round_args(pa)
+    pa.add_argument("--all", action="store_true",
+                    help="every document of the round, agreed ones too (after a rule settled since the passes)")
     pa.set_defaults(func=_cmd_push_adjudication)
 
     pg = ls.add_parser(

@@ -392,12 +392,18 @@ class AdjudicationPush:
 
 
 def push_adjudication(name: str, *, passes_dir: Path = PASSES_DIR, seeds_dir: Path = SEEDS_DIR,
-                      url: str | None = None, api_key: str | None = None) -> AdjudicationPush:
-    """One task per disputed document, each annotator's pass as a prediction named after them."""
+                      url: str | None = None, api_key: str | None = None, every: bool = False) -> AdjudicationPush:
+    """One task per disputed document, each annotator's pass as a prediction named after them; with
+    ``every``, agreed documents too (when a rule settled after the passes may change them)."""
     check_round_name(name)
     server = Server.from_env(url, api_key)
     texts = load_seeds(seeds_dir)
     agreed, disputed = round_plan(name, passes_dir, texts)
+    if every:
+        passes = read_round(name, passes_dir, texts)
+        disputed = {d: {who: docs[d] for who, docs in passes.items() if d in docs}
+                    for d in sorted({*agreed, *disputed})}
+        agreed = {}
     with talking_to(server, "pushing the adjudication"):
         ls = connect(server)
         project_id, _ = _ensure_project(ls, adjudication_project(name), 1)
@@ -427,7 +433,8 @@ def pull_adjudication(name: str, *, passes_dir: Path = PASSES_DIR, seeds_dir: Pa
                       gold_dir: Path = GOLD_DIR, url: str | None = None,
                       api_key: str | None = None) -> AdjudicationPull:
     """The round's gold: the adjudicator's annotation for each disputed document, the agreed pass for the
-    rest. Every document of the round must be settled and valid before any gold file is written."""
+    rest (unless the adjudicator annotated it too: the adjudicator's word wins). Every document of the round
+    must be settled and valid before any gold file is written."""
     from corpus.io import check_output
 
     check_round_name(name)
@@ -436,8 +443,9 @@ def pull_adjudication(name: str, *, passes_dir: Path = PASSES_DIR, seeds_dir: Pa
     texts = load_seeds(seeds_dir)
     agreed, disputed = round_plan(name, passes_dir, texts)
     settled: dict[str, Document] = dict(agreed)
+    adjudicated: set[str] = set()
     problems = []
-    if disputed:
+    if disputed:  # then an agreed document the adjudicator also annotated (push-adjudication --all) is read too
         with talking_to(server, "pulling the adjudication"):
             ls = connect(server)
             project_id = find_project(ls, adjudication_project(name))
@@ -447,7 +455,7 @@ def pull_adjudication(name: str, *, passes_dir: Path = PASSES_DIR, seeds_dir: Pa
             tasks = export_tasks(ls, project_id)
         for task in tasks:
             doc_id = (task.get("data") or {}).get("doc_id")
-            if doc_id not in disputed:
+            if doc_id not in disputed and doc_id not in agreed:
                 continue
             try:
                 doc = task_document(task, texts)
@@ -457,6 +465,7 @@ def pull_adjudication(name: str, *, passes_dir: Path = PASSES_DIR, seeds_dir: Pa
             if doc is not None:
                 problems += [f"{task_where(task)}: {p}" for p in document_problems(doc)]
                 settled[doc_id] = doc
+                adjudicated.add(doc_id)
     pending = sorted(disputed.keys() - settled.keys())
     if pending:
         problems.append(f"not adjudicated yet: {', '.join(pending)} (submit an annotation in "
@@ -467,4 +476,4 @@ def pull_adjudication(name: str, *, passes_dir: Path = PASSES_DIR, seeds_dir: Pa
                if not ((gold_dir / f"{d}.jsonl").exists()
                        and (gold_dir / f"{d}.jsonl").read_text(encoding="utf-8") == dumps(settled[d]))]
     write_gold([settled[d] for d in sorted(settled)], gold_dir)
-    return AdjudicationPull(tuple(written), tuple(sorted(disputed)), tuple(sorted(agreed)))
+    return AdjudicationPull(tuple(written), tuple(sorted(adjudicated)), tuple(sorted(agreed.keys() - adjudicated)))
