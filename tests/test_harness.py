@@ -27,7 +27,7 @@ def gold(tmp_path_factory):
     from corpus.seeds import load_seeds
 
     corpus = build_mini_corpus(tmp_path_factory.mktemp("mini"), load_seeds(), SEEDS_DIR)
-    return load_goldset(corpus)
+    return load_goldset(corpus, split="validation")
 
 
 class Fixed:
@@ -211,7 +211,7 @@ def test_two_predictions_inside_one_token_keep_the_first_and_count_the_other(gol
 @pytest.mark.parametrize("mutate, message", [
     (lambda g, p: p.__setitem__(0, "{not json"), r"p.jsonl:1: not valid JSON"),
     (lambda g, p: p.__setitem__(1, {"doc_id": "999_nope", "spans": []}), r"p.jsonl:2: unknown doc_id '999_nope'"),
-    (lambda g, p: p.append(p[0]), r"p.jsonl:6: duplicate doc_id"),
+    (lambda g, p: p.append(p[0]), r"p.jsonl:3: duplicate doc_id"),
     (lambda g, p: p.pop(), r"p.jsonl: no predictions for document\(s\) 004_cfacce3046a14ca6"),
     (lambda g, p: p.__setitem__(0, {"doc_id": A, "spans": [{"start": 0, "end": 10 ** 6, "label": "DATE"}]}),
      r"p.jsonl:1: document 000_\w+: span 0: offsets \[0, 1000000\) out of range"),
@@ -463,15 +463,15 @@ def test_scoring_refuses_data_no_changelog_entry_describes(tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS_DIR / "data", corpus / "data")
     shutil.copy(CORPUS_DIR / "CHANGELOG.md", corpus / "CHANGELOG.md")
-    assert load_goldset(corpus).version
+    assert load_goldset(corpus, split="validation").version
     parquet = next((corpus / "data" / "documents").glob("*.parquet"))
     table = pq.read_table(parquet)
     pq.write_table(table.slice(0, table.num_rows - 1), parquet)  # one document fewer
     with pytest.raises(TroopclaimsError, match=r"data fingerprint sha256:\w+ is not the one recorded"):
-        load_goldset(corpus)
+        load_goldset(corpus, split="validation")
     parquet.write_bytes(parquet.read_bytes() + b"\0")
     with pytest.raises(TroopclaimsError, match=r"test-00000-of-00001.parquet: not a readable Parquet file \("):
-        load_goldset(corpus)
+        load_goldset(corpus, split="validation")
 
 
 def test_typed_result_round_trips_and_adding_settings_leaves_the_record_alone(gold, tmp_path):

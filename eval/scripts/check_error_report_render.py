@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         if gold is None or not any(d.spans for d in gold.documents.values()):
             if gold is not None:
                 print(f"{args.corpus}: the built gold has no spans yet; using the mini test gold", file=sys.stderr)
-            gold = load_goldset(_mini_corpus(Path(tmp)))
+            gold = load_goldset(_mini_corpus(Path(tmp)), split="validation")
         record, predictions = run(_source(args.extractor, gold.documents), gold)
     write_error_report(args.html, record, gold.documents, predictions)
     print(f"wrote {args.html}")
