@@ -42,7 +42,8 @@ def agreement(passes: Passes) -> tuple[SpanMatch, dict[str, SpanMatch]]:
 
 
 def format_agreement(total: SpanMatch, per_doc: dict[str, SpanMatch]) -> str:
-    """A Markdown table: exact and overlap F1 per label, with the counts behind them."""
+    """A Markdown table: exact and overlap F1 per label, with the counts behind them; then one row per
+    document of ``per_doc`` (none when it is empty)."""
     lines = ["| label | exact-match F1 | overlap F1 | both agree | boundary differs | label differs | only in A | only in B |",
              "|---|---|---|---|---|---|---|---|"]
     rows = [(label, total.labels[label]) for label in LABELS] + [("all", total.overall)]
@@ -52,7 +53,8 @@ def format_agreement(total: SpanMatch, per_doc: dict[str, SpanMatch]) -> str:
         label_diff = strict.incorrect - boundary
         lines.append(f"| {name} | {strict.f1:.3f} | {ent.f1:.3f} | {strict.correct} | {boundary} | {label_diff} "
                      f"| {strict.missed} | {strict.spurious} |")
-    lines += ["", "| document | exact-match F1 | overlap F1 |", "|---|---|---|"]
+    if per_doc:
+        lines += ["", "| document | exact-match F1 | overlap F1 |", "|---|---|---|"]
     for doc_id, m in per_doc.items():
         lines.append(f"| `{doc_id}` | {m.overall['strict'].f1:.3f} | {m.overall['ent_type'].f1:.3f} |")
     return "\n".join(lines)

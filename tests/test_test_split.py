@@ -90,7 +90,7 @@ def test_every_test_document_went_through_the_round(test_ids):
         for doc_id in test_ids:
             loads(read_text(folder / f"{doc_id}.jsonl", "a pass"), texts[doc_id], doc_id)  # valid, with targets
     assert all((GOLD_DIR / f"{d}.jsonl").is_file() for d in test_ids)
-    report, _ = round_report(ROUND, PASSES_DIR, texts)
+    report, _ = round_report(ROUND, PASSES_DIR, texts, gold_dir=GOLD_DIR)
     assert report in AGREEMENT_PATH.read_text(encoding="utf-8")
 
 

@@ -92,13 +92,13 @@ def _cmd_push_round(args) -> int:
 
 
 def _cmd_pull_round(args) -> int:
-    from corpus.paths import SEEDS_DIR
+    from corpus.paths import GOLD_DIR, SEEDS_DIR
 
     from .rounds import AGREEMENT_PATH, PASSES_DIR, pull_round
 
     agreement_file = args.agreement_file or AGREEMENT_PATH
     result = pull_round(args.round, passes_dir=args.passes_dir or PASSES_DIR, seeds_dir=args.seeds_dir or SEEDS_DIR,
-                        agreement_file=agreement_file)
+                        agreement_file=agreement_file, gold_dir=GOLD_DIR)
     for path in result.written:
         print(f"wrote {path}")
     for doc_id, who in result.skipped:
@@ -145,13 +145,16 @@ def _cmd_push_adjudication(args) -> int:
 def _cmd_pull_adjudication(args) -> int:
     from corpus.paths import GOLD_DIR, SEEDS_DIR
 
-    from .rounds import PASSES_DIR, pull_adjudication
+    from .rounds import AGREEMENT_PATH, PASSES_DIR, pull_adjudication
 
+    agreement_file = args.agreement_file or AGREEMENT_PATH
     result = pull_adjudication(args.round, passes_dir=args.passes_dir or PASSES_DIR,
-                               seeds_dir=args.seeds_dir or SEEDS_DIR, gold_dir=args.gold_dir or GOLD_DIR)
+                               seeds_dir=args.seeds_dir or SEEDS_DIR, gold_dir=args.gold_dir or GOLD_DIR,
+                               agreement_file=agreement_file)
     for path in result.written:
         print(f"wrote {path}")
-    print(f"round {args.round}: {len(result.adjudicated)} adjudicated, {len(result.agreed)} agreed")
+    print(f"round {args.round}: {len(result.adjudicated)} adjudicated, {len(result.agreed)} agreed; each pass "
+          f"against the gold in section 'Round {args.round}' of {agreement_file}")
     print('next: `troopclaims validate`, then `troopclaims build --bump minor -m "..."`, and commit '
           "seeds/, annotation/ and corpus/")
     return 0
@@ -277,6 +280,7 @@ def add_ls_parser(sub, read_predictions=_refuse_predictions) -> None:
                           "Nothing is written while a document is not adjudicated."))
     _round_args(pg)
     pg.add_argument("--gold-dir", type=Path, metavar="DIR", help="default: annotation/gold")
+    pg.add_argument("--agreement-file", type=Path, metavar="FILE", help="default: annotation/AGREEMENT.md")
     pg.set_defaults(func=_cmd_pull_adjudication)
 
     config = ls.add_parser(
