@@ -45,7 +45,7 @@ class BuildResult:
 def load_documents(seeds_dir: Path = SEEDS_DIR, gold_dir: Path = GOLD_DIR) -> list[Document]:
     """The documents that have gold, validated: raises GoldError listing every problem. A text added for a
     round that has no gold yet is not part of the dataset (it would count as an article with no spans)."""
-    texts = {d: t for d, t in load_seeds(seeds_dir).items() if (gold_dir / f"{d}.jsonl").is_file()}
+    texts = {d: t for d, t in load_seeds(seeds_dir).items() if (gold_dir / f"{d}.jsonl").exists()}
     docs = list(read_gold(texts, gold_dir).values())
     problems = [p for d in docs for p in document_problems(d)]
     if problems:

@@ -71,8 +71,9 @@ def run_leaderboard(extra: list[Source] = (), out_dir: Path = DEFAULT_OUT, *, sa
                     progress: bool = True, registered: bool = True, stored: list[Path] = (),
                     split: str = DEFAULT_SPLIT) -> list[Row]:
     """Score every system on ``split``, add ``stored`` result records (run elsewhere, not rerun), write the
-    leaderboard folder, and return the ranked rows. Systems run here are also scored on the validation
-    split (the seed articles) when ranking test, for the column that shows how far they drop."""
+    leaderboard folder, and return the ranked rows. Systems run here (not predictions files, not stored
+    records) are also scored on the validation split (the seed articles) when ranking test, for the column
+    that shows how far they drop."""
     from tqdm import tqdm
 
     from models.registry import offline_names
@@ -106,7 +107,7 @@ def run_leaderboard(extra: list[Source] = (), out_dir: Path = DEFAULT_OUT, *, sa
         write_result(result, out_dir / "results" / f"{_safe(source.name)}.json")
         write_error_report(out_dir / "errors" / f"{_safe(source.name)}.html", result, gold.documents, preds)
         records.append(result)
-        if beside is not None:
+        if beside is not None and source.kind != "predictions":  # a predictions file answers one split only
             validation[source.name] = run(source, beside, timeout=timeout)[0]["scores"]["seqeval_strict"]["micro"]["f1"]
     for result, documents in kept:
         result = result.with_settings(bootstrap=settings)

@@ -21,13 +21,21 @@ from corpus.seeds import load_seeds
 
 @pytest.fixture(scope="session")
 def texts():
-    return load_seeds()
+    """The seed texts (the validation split): most tests are written from them."""
+    from corpus.provenance import read_provenance
+
+    return {d: t for d, t in load_seeds().items() if read_provenance()[d].split == "validation"}
 
 
 @pytest.fixture
 def sources(tmp_path):
     """Scratch copies of the validation documents (the seeds: texts, manifest, provenance, gold) plus an
     empty corpus dir: small sources a first build can release as 1.0.0."""
+    return validation_sources(tmp_path)
+
+
+def validation_sources(tmp_path):
+    """(seeds, gold, corpus) folders under ``tmp_path`` holding the seed documents only."""
     import json
 
     seeds = tmp_path / "seeds"

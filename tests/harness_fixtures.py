@@ -46,3 +46,19 @@ def build_mini_corpus(tmp_path, texts, seeds_dir):
     corpus.mkdir()
     build(corpus, seeds_dir=seeds_dir, gold_dir=gold, bump="major", message="mini", today="2026-01-01")
     return corpus
+
+
+SPLIT_COMMANDS = {"score", "align", "claims", "ledger", "leaderboard"}
+
+
+def on_the_seeds(argv: list[str]) -> list[str]:
+    """Tests written from the seed texts run their commands on the validation split (the seeds)."""
+    argv = list(argv)
+    return argv + ["--split", "validation"] if argv and argv[0] in SPLIT_COMMANDS and "--split" not in argv else argv
+
+
+def seeds_main(argv) -> int:
+    """`troopclaims` on the validation split: `eval.cli.main` for tests written from the seed texts."""
+    from eval.cli import main
+
+    return main(on_the_seeds(argv))

