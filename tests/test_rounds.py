@@ -14,11 +14,11 @@ import pytest
 
 from annotation.label_studio.convert import document_result
 from annotation.label_studio.rounds import (adjudication_project, pull_adjudication, pull_round, push_adjudication,
-                                            push_round, round_project)
+                                            push_round, round_project, submit)
 from annotation.label_studio.sync import LabelStudioError, connect, export_tasks, find_project
 from corpus.build import build, check, load_documents
 from corpus.errors import GoldError
-from corpus.gold import read_gold
+from corpus.gold import dumps, read_gold
 from corpus.paths import CORPUS_DIR, GOLD_DIR, ROOT
 from corpus.seeds import load_seeds
 from corpus.types import Claim, Document, Span
@@ -298,3 +298,56 @@ def test_a_server_dying_mid_pull_writes_nothing(scratch, people, label_studio, t
     assert main(["ls", "pull-round", "r4", "--passes-dir", str(scratch["passes"]), "--seeds-dir",
                  str(scratch["seeds"]), "--agreement-file", str(scratch["agreement"])]) == 1
     assert not scratch["passes"].exists()
+
+
+def _files(folder: Path, docs) -> list[Path]:
+    """Annotation files as an annotator outside the browser writes them: <doc_id>.jsonl, the gold format."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for doc in docs:
+        (folder / f"{doc.id}.jsonl").write_text(dumps(doc), encoding="utf-8")
+    return [folder / f"{doc.id}.jsonl" for doc in docs]
+
+
+def test_files_submitted_by_two_annotators_agree_and_all_can_still_be_adjudicated(scratch, people, label_studio,
+                                                                                  tmp_path, monkeypatch):
+    """`ls submit` makes a file its caller's own annotation (created, then updated or unchanged, never another
+    annotator's); a document both passes agree on is gold as is, unless `push-adjudication --all` gives it
+    to the adjudicator, whose annotation then wins; pull-adjudication adds each pass against the gold to
+    the round's agreement section."""
+    doc_a = _add(scratch, tmp_path, "A", ARTICLE_A)
+    hand = _hand_annotations(doc_a, Document("x", ARTICLE_B, published="2031-05-20"))
+    agreed, judged = hand["ann1"][doc_a.id], hand["ann2"][doc_a.id]
+    push_round("r5", [doc_a.id], seeds_dir=scratch["seeds"], gold_dir=scratch["gold"])
+    sent = {}
+    for who in ANNOTATORS:
+        monkeypatch.setenv("LABEL_STUDIO_API_KEY", people[who])
+        sent[who] = submit("r5", _files(tmp_path / who, [agreed]), seeds_dir=scratch["seeds"])
+    assert sent["ann1"].created == sent["ann2"].created == (doc_a.id,)
+    again = submit("r5", _files(tmp_path / "ann2", [agreed]), seeds_dir=scratch["seeds"])
+    assert (again.created, again.updated, again.unchanged) == ((), (), (doc_a.id,))
+    task = _tasks(_as(label_studio, TOKEN), round_project("r5"))[doc_a.id]
+    assert len(task["annotations"]) == 2, "one annotation per annotator, the second submit replaced nothing"
+    broken = tmp_path / "broken" / f"{doc_a.id}.jsonl"
+    broken.parent.mkdir()
+    broken.write_text(dumps(agreed).replace('"start": 0', '"start": 1', 1), encoding="utf-8")
+    with pytest.raises(GoldError, match=rf"{doc_a.id}\.jsonl"):
+        submit("r5", [broken], seeds_dir=scratch["seeds"])  # checked before anything is sent
+
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", TOKEN)
+    pull_round("r5", passes_dir=scratch["passes"], seeds_dir=scratch["seeds"], agreement_file=scratch["agreement"])
+    plain = push_adjudication("r5", passes_dir=scratch["passes"], seeds_dir=scratch["seeds"])
+    assert (plain.imported, plain.agreed) == ((), (doc_a.id,))
+    every = push_adjudication("r5", passes_dir=scratch["passes"], seeds_dir=scratch["seeds"], every=True)
+    assert every.imported == (doc_a.id,)
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", people["adjudicator"])
+    assert submit("r5", _files(tmp_path / "judge", [judged]), adjudication=True,
+                  seeds_dir=scratch["seeds"]).created == (doc_a.id,)
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", TOKEN)
+    settled = pull_adjudication("r5", passes_dir=scratch["passes"], seeds_dir=scratch["seeds"],
+                                gold_dir=scratch["gold"], agreement_file=scratch["agreement"])
+    assert settled.adjudicated == (doc_a.id,) and settled.agreed == ()
+    gold = read_gold(load_seeds(scratch["seeds"]), scratch["gold"])[doc_a.id]
+    assert gold == judged, "the adjudicator's annotation wins over the agreed passes"
+    section = scratch["agreement"].read_text(encoding="utf-8")
+    assert "ann1 (A) vs the adjudicated gold (B), 1 document(s)" in section
+    assert "Targets: 1 of 2 matched claims agree" in section.split("ann2 (A) vs the adjudicated gold")[0]

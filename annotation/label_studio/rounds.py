@@ -462,27 +462,26 @@ def pull_adjudication(name: str, *, passes_dir: Path = PASSES_DIR, seeds_dir: Pa
     settled: dict[str, Document] = dict(agreed)
     adjudicated: set[str] = set()
     problems = []
-    if disputed:  # then an agreed document the adjudicator also annotated (push-adjudication --all) is read too
-        with talking_to(server, "pulling the adjudication"):
-            ls = connect(server)
-            project_id = find_project(ls, adjudication_project(name))
-            if project_id is None:
-                raise LabelStudioError(f"Label Studio at {server.shown} has no project titled "
-                                       f"{adjudication_project(name)!r}; run `troopclaims ls push-adjudication {name}`")
-            tasks = export_tasks(ls, project_id)
-        for task in tasks:
-            doc_id = (task.get("data") or {}).get("doc_id")
-            if doc_id not in disputed and doc_id not in agreed:
-                continue
-            try:
-                doc = task_document(task, texts)
-            except TroopclaimsError as exc:
-                problems.append(str(exc))
-                continue
-            if doc is not None:
-                problems += [f"{task_where(task)}: {p}" for p in document_problems(doc)]
-                settled[doc_id] = doc
-                adjudicated.add(doc_id)
+    with talking_to(server, "pulling the adjudication"):
+        ls = connect(server)
+        project_id = find_project(ls, adjudication_project(name))
+        if project_id is None and disputed:
+            raise LabelStudioError(f"Label Studio at {server.shown} has no project titled "
+                                   f"{adjudication_project(name)!r}; run `troopclaims ls push-adjudication {name}`")
+        tasks = export_tasks(ls, project_id) if project_id is not None else []
+    for task in tasks:  # an agreed document the adjudicator annotated too (push-adjudication --all) is read
+        doc_id = (task.get("data") or {}).get("doc_id")
+        if doc_id not in disputed and doc_id not in agreed:
+            continue
+        try:
+            doc = task_document(task, texts)
+        except TroopclaimsError as exc:
+            problems.append(str(exc))
+            continue
+        if doc is not None:
+            problems += [f"{task_where(task)}: {p}" for p in document_problems(doc)]
+            settled[doc_id] = doc
+            adjudicated.add(doc_id)
     pending = sorted(disputed.keys() - settled.keys())
     if pending:
         problems.append(f"not adjudicated yet: {', '.join(pending)} (submit an annotation in "
