@@ -38,11 +38,24 @@ def test_an_article_is_stored_verbatim_with_its_provenance(seeds, tmp_path, caps
     assert (record.url, record.outlet, record.published, record.added_in) == (
         "https://news.example.org/river", "Example River Times", "2031-06", bumped(current_version(), "minor"))
     assert "add-article" in record.source_note
+    assert (record.query, record.taken, record.split) == (None, None, "test")  # new articles are held out
     assert f"added {doc_id}" in capsys.readouterr().out
     assert set(load_seeds(seeds)) - {doc_id} == set(load_seeds())  # the seeds keep their ids
 
 
+def test_the_search_the_day_and_the_split_are_recorded(seeds, tmp_path):
+    path = tmp_path / "river.txt"
+    path.write_bytes(TEXT.encode("utf-8"))
+    assert main(["add-article", str(path), *GOOD, "--query", "river boats harbour 2031", "--taken", "2031-06-03",
+                 "--split", "validation", "--source-note", "Excerpt of the page as stored.",
+                 "--seeds-dir", str(seeds)]) == 0
+    record = next(r for r in read_provenance(seeds).values() if r.url == "https://news.example.org/river")
+    assert (record.query, record.taken, record.split) == ("river boats harbour 2031", "2031-06-03", "validation")
+    assert record.source_note.endswith("Excerpt of the page as stored.")
+
+
 @pytest.mark.parametrize("content, args, message", [
+    (TEXT.encode(), [*GOOD, "--taken", "2031-06"], r"--taken '2031-06' is not a full ISO 8601 date; allowed: YYYY-MM-DD"),
     (b"  \n\t\n", GOOD, r"river\.txt: the text is empty"),
     (b"caf\xe9 owners said 3 boats sank\n", GOOD, r"river\.txt: not UTF-8 \(byte 0xe9 at offset 3\)"),
     (TEXT.encode(), [*GOOD[:5], "June 2031", *GOOD[6:]], r"--published 'June 2031' is not an ISO 8601 date; "

@@ -275,3 +275,22 @@ def test_one_bad_span_gets_one_message_from_every_reader(texts):
     with pytest.raises(FormatError) as got:
         document_result(Document(doc_id, text, (bad,)))
     assert str(got.value).endswith(f": {expected}")
+
+
+def test_a_yearless_past_date_may_take_the_year_its_tense_implies():
+    """"On 11 January, ... reported" in an article of 2025-12-24: the normalizer's two-month rule reads
+    2026-01-11; the past tense says 2025-01-11, which the validator accepts (one year off, no year written),
+    while any other year, or a changed year for a date that writes its own, is refused."""
+    from corpus.types import Claim, Document, Span
+    from corpus.validate import document_problems
+
+    for written, value, ok in (("11 January", "2025-01-11", True), ("11 January", "2026-01-11", True),
+                               ("11 January", "2024-01-11", False), ("11 January", "2025-01-12", False),
+                               ("11 January 2026", "2025-01-11", False)):
+        text = f"On {written}, officials said 40 soldiers were captured.\n"
+        q, d = text.index("40"), text.index(written)
+        spans = (Span(d, d + len(written), "DATE", written, "T1"), Span(q, q + 2, "QUANTITY", "40", "T2"))
+        doc = Document("x", text, spans, (Claim("C1", "T2", None, "T1", 40, 40, False, value, "captured"),),
+                       "2025-12-24")
+        problems = [p for p in document_problems(doc) if "date_value" in p]
+        assert (problems == []) == ok, (written, value, problems)

@@ -1,5 +1,6 @@
 """The leaderboard: bootstrap arithmetic, ranking, files written, and the README table kept in sync."""
 import csv
+import json
 
 import numpy as np
 import pytest
@@ -68,6 +69,15 @@ def test_leaderboard_runs_every_registered_extractor_and_writes_its_folder(board
     assert [r["extractor"] for r in table] == [r.name for r in rows]
     assert all(float(r["micro_f1_low"]) <= float(r["micro_f1"]) <= float(r["micro_f1_high"]) for r in table)
     assert (out / "leaderboard.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # ranked on test by default, with the same systems' validation F1 and both kinds of interval beside it
+    assert all(json.loads((out / "results" / f"{r.name}.json").read_text())["dataset"]["split"] == "test"
+               for r in rows)
+    head = (out / "leaderboard.md").read_text(encoding="utf-8")
+    assert "split `test`" in head and "| 95% CI, sentences | 95% CI, documents | validation F1 |" in head
+    for row, line in zip(rows, table):
+        assert row.validation is not None and line["validation_micro_f1"] == f"{row.validation:.4f}"
+        docs = row.intervals["documents"]
+        assert docs.low <= row.micro <= docs.high and float(line["micro_f1_low_documents"]) == round(docs.low, 4)
 
 
 def test_readme_table_is_the_generated_one(board, tmp_path):
@@ -149,6 +159,8 @@ def _add_span(record):
 
 @pytest.mark.parametrize("change, message", [
     (lambda r: r["dataset"].update(version="0.9.0"), "scored on troopclaims 0.9.0"),
+    (lambda r: r["dataset"].update(split="validation"),
+     r"scored on the split 'validation', not on 'test' that this leaderboard ranks; score it with --split test"),
     (lambda r: r.update(format="other/2"), "not a troopclaims result record"),
     (lambda r: r.update(dataset=None), "'dataset' must be an object"),
     (lambda r: r.update(scores=[]), "'scores' must be an object"),
