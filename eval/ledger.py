@@ -265,6 +265,7 @@ def _value(e: Entry) -> float | None:
 def _panel(ax, dated: list[Entry], palette: dict[str, str], mdates) -> None:
     """One target's timeline: one line collection each for periods and ranges, one scatter per marker shape
     (few artists, so ten thousand claims draw quickly)."""
+    from matplotlib.collections import LineCollection
     from matplotlib.ticker import NullFormatter
 
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
@@ -291,8 +292,13 @@ def _panel(ax, dated: list[Entry], palette: dict[str, str], mdates) -> None:
         shapes.append("o" if e.low is not None and e.high is not None else "^" if e.low is not None else "v")
     positive = [y for y in (*y_lo, *y_hi) if y > 0] or [1]
     ax.set_ylim(min(positive) / 2, max(positive) * 2)  # a single value would give a degenerate log axis
-    ax.hlines(ys, x_lo, x_hi, colors=colours, linewidth=1, alpha=0.45)
-    ax.vlines(xs, y_lo, y_hi, colors=colours, linewidth=2, alpha=0.8)
+    # Periods and ranges as two line collections added without autolim: matplotlib would otherwise push
+    # every segment through the log transform to find the data limits; two corner points say the same.
+    ax.add_collection(LineCollection([((a, y), (b, y)) for a, b, y in zip(x_lo, x_hi, ys)], colors=colours,
+                                     linewidths=1, alpha=0.45), autolim=False)
+    ax.add_collection(LineCollection([((x, a), (x, b)) for x, a, b in zip(xs, y_lo, y_hi)], colors=colours,
+                                     linewidths=2, alpha=0.8), autolim=False)
+    ax.update_datalim([(min(x_lo), min(positive)), (max(x_hi), max(positive))])
     for shape in sorted(set(shapes)):
         pick = [i for i, m in enumerate(shapes) if m == shape]
         ax.scatter([xs[i] for i in pick], [ys[i] for i in pick], marker=shape, c=[colours[i] for i in pick], s=28,
