@@ -108,7 +108,8 @@ def run_leaderboard(extra: list[Source] = (), out_dir: Path = DEFAULT_OUT, *, sa
         write_error_report(out_dir / "errors" / f"{_safe(source.name)}.html", result, gold.documents, preds)
         records.append(result)
         if beside is not None and source.kind != "predictions":  # a predictions file answers one split only
-            validation[source.name] = run(source, beside, timeout=timeout)[0]["scores"]["seqeval_strict"]["micro"]["f1"]
+            seeds, _ = run(source, beside, timeout=timeout)
+            validation[source.name] = seeds["scores"]["seqeval_strict"]["micro"]["f1"]
     for result, documents in kept:
         result = result.with_settings(bootstrap=settings)
         write_result(result, out_dir / "results" / f"{_safe(result.name)}.json")
