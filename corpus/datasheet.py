@@ -78,7 +78,7 @@ ANNOTATION_PROTOCOL = (
     "(no pre-annotation), annotated spans, claims and targets from LABELS.md and GUIDELINES.md and submitted them "
     "to the round project; the lead settled the cases that split them in the guidelines (§7), and four "
     "adjudicator sessions decided every difference, starting from annotator-a's pass, and applied the settled "
-    "cases to agreed places too, recording their reasons (annotation/rounds/test-2.0/ in the project repository). Seeds (validation): written guidelines were "
+    "cases to agreed places too, recording their reasons in the project repository's notes of the round. Seeds (validation): written guidelines were "
     "drawn up first from the label contract and a close reading of the seeds. Pass A and pass B were made "
     "independently from the guidelines (neither saw the other, the gold or any extractor output) and agreed "
     "completely. Pass C was made from the label contract alone, without the guidelines, "
