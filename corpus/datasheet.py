@@ -24,13 +24,16 @@ PASS_COMPARISONS = (
     ("a", "c", "A vs C (C from the label contract alone)"),
     ("a", "d", "A vs D (D from the contract alone, after release)"),
     ("gold", "d", "gold vs D"),
-    ("test-2.0/annotator-a", "test-2.0/annotator-b", "test split: annotator-a vs annotator-b (blind, before adjudication)"),
-    ("test-2.0/annotator-a", "gold", "test split: annotator-a vs adjudicated gold"),
-    ("test-2.0/annotator-b", "gold", "test split: annotator-b vs adjudicated gold"),
+    ("test-2.0/annotator-a", "test-2.0/annotator-b", "round test-2.0: annotator-a vs annotator-b (blind)"),
+    ("test-2.0/annotator-a", "gold", "round test-2.0: annotator-a vs adjudicated gold"),
+    ("test-2.0/annotator-b", "gold", "round test-2.0: annotator-b vs adjudicated gold"),
+    ("test-2.1/annotator-a", "test-2.1/annotator-b", "round test-2.1: annotator-a vs annotator-b (blind)"),
+    ("test-2.1/annotator-a", "gold", "round test-2.1: annotator-a vs adjudicated gold"),
+    ("test-2.1/annotator-b", "gold", "round test-2.1: annotator-b vs adjudicated gold"),
 )
 ANNOTATOR_MODEL = ("Claude, Anthropic's language model; each pass was a separate session, and the exact model "
                    "version of each was not recorded")
-ANNOTATION_PLATFORM = ("Label Studio 1.23 for the test split (round test-2.0: a round project with two annotations "
+ANNOTATION_PLATFORM = ("Label Studio 1.23 for the test split (rounds test-2.0 and test-2.1: a round project with two annotations "
                        "per task and an adjudication project, the annotator sessions submitting their files "
                        "through the project's `ls submit`); the seed passes were written directly as the "
                        "project's gold JSONL files (LABELS.md for the format)")
@@ -60,7 +63,7 @@ DATA_COLLECTION = (
     "sampled. Their sources were established afterwards by searching stored public web pages for each text's own "
     "sentences; each document's record says what was found, or which searches found nothing. Their `published` "
     "values were inferred from their content alone, with the reasoning kept in the gold files. "
-    "The `test` split (2.0.0) holds articles found by language-model sessions with searches of a store of public "
+    "The `test` split (from 2.0.0) holds articles found by language-model sessions with searches of a store of public "
     "web pages, chosen for attributed, dated figures (about North Korean troops in Russia's war on Ukraine, and "
     "troop, casualty and equipment figures in other conflicts of 2023-2026), one family kept of any near-duplicates "
     "(word 5-gram shingles), each the page's stored excerpt (at most about 2,000 characters, page furniture kept; "
@@ -73,11 +76,11 @@ DATA_COLLECTION = (
 
 ANNOTATION_PROTOCOL = (
     "Every pass was made by a language-model annotator session ({ANNOTATOR_MODEL}), not by people. "
-    "Test split (round test-2.0): two annotator identities in Label Studio (annotator-a, annotator-b; four "
-    "sessions each, every session a quarter of the articles), each blind to the other and to every extractor "
+    "Test split (rounds test-2.0 and test-2.1): two annotator identities in Label Studio (annotator-a, "
+    "annotator-b; four sessions each per round, every session a share of the articles), each blind to the other and to every extractor "
     "(no pre-annotation), annotated spans, claims and targets from LABELS.md and GUIDELINES.md and submitted them "
-    "to the round project; the lead settled the cases that split them in the guidelines (§7), and four "
-    "adjudicator sessions decided every difference, starting from annotator-a's pass, and applied the settled "
+    "to the round project; the lead settled the cases that split them in the guidelines (§7), and adjudicator "
+    "sessions (four, then three) decided every difference, starting from annotator-a's pass, and applied the settled "
     "cases to agreed places too, recording their reasons in the project repository's notes of the round. Seeds (validation): written guidelines were "
     "drawn up first from the label contract and a close reading of the seeds. Pass A and pass B were made "
     "independently from the guidelines (neither saw the other, the gold or any extractor output) and agreed "
@@ -117,7 +120,7 @@ BIASES = (
 )
 LIMITATIONS = (
     "Small: {documents} documents, {sentences} sentences, {spans} spans, {claims} claims; the test split's "
-    "intervals are about 0.04 F1 wide. Splits: {splits}. The baselines were written by engineers who had read "
+    "95% intervals are about 0.03 F1 wide. Splits: {splits}. The baselines were written by engineers who had read "
     "the seed texts (validation): their validation scores are optimistic; the test split was never seen by them "
     "(frozen before its gold existed). Test texts are stored excerpts of about 2,000 characters, so some end "
     "mid-sentence. Annotation by model sessions (see the annotation protocol). The seeds' publication dates are "
