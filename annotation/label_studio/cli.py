@@ -254,7 +254,7 @@ def add_ls_parser(sub, read_predictions=_refuse_predictions) -> None:
         description=_wrap("For annotators who work outside the browser (scripts, language-model sessions): "
                           "each FILE, named <doc_id>.jsonl in the gold format, is validated against the task's "
                           "text, then becomes the annotation of the account whose token is in the environment "
-                          "(replacing that account's earlier one; other annotators' work is never read). "
+                          "(replacing that account's earlier one; other annotators' work is never shown or changed). "
                           "Nothing is sent unless every file is valid."))
     _round_args(sb, passes=False)
     sb.add_argument("files", nargs="+", type=Path, metavar="FILE", help="annotation files, <doc_id>.jsonl")

@@ -144,7 +144,8 @@ def submit(name: str, files, *, adjudication: bool = False, seeds_dir: Path = SE
     For annotators who work outside the browser (scripts, language-model
     sessions): each file is parsed and validated against the task's text
     first, and nothing is sent unless all are valid. Only this account's own
-    annotation of a task is read or replaced, never another annotator's.
+    annotation of a task is compared or replaced; another annotator's is
+    never shown, used or changed.
     """
     from corpus.gold import loads
     from corpus.io import read_text
