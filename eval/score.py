@@ -36,8 +36,11 @@ def run(source: Source, gold: GoldSet | None = None, *,
     pred_strict, pred_default = _predicted_entities(gold, preds, pred_ranges)
     per_sentence = _per_sentence_counts(gold_entities, pred_strict, len(gold_ranges))
     spans, per_document = _span_matching(gold, preds)
+    by_doc: dict[str, list] = {}
+    for (doc_id, _), counts in zip(sentence_ids, per_sentence):
+        by_doc.setdefault(doc_id, []).append(counts)
     for doc_id, doc_scores in per_document.items():
-        doc_scores["strict_micro_f1"] = _f1([c for (d, _), c in zip(sentence_ids, per_sentence) if d == doc_id])
+        doc_scores["strict_micro_f1"] = _f1(by_doc.get(doc_id, []))
     record = {
         "format": FORMAT,
         "dataset": {"name": "troopclaims", "version": gold.version, "fingerprint": gold.fingerprint,
