@@ -2,9 +2,10 @@
 
 The record is the one place a document's source is written down (URL,
 outlet, publication date as precise as known, licence note, the dataset
-version that added it, and how the source was established: given with the
+version that added it, how the source was established: given with the
 article, or found by searching for its sentences, or the searches that found
-nothing); the card's provenance table is rendered from it.
+nothing; the search that found it and the day it was taken, when known; and
+the split that holds it); the card's provenance table is rendered from it.
 New articles get the id ``NNN_<first 16 hex of the text's sha256>``: the
 next free number, then a digest, so an id never changes and names its text.
 (The five seeds' 16 hex digits predate this rule and are kept as they are.)
