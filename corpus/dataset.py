@@ -15,6 +15,7 @@ _VALUE_TYPES = {"str": "string", "str | None": "string", "int": "int32", "float 
 # baselines were written from; `test` the held-out articles added from 2.0.0 on. Scores are on test by default.
 SPLITS = ("validation", "test")
 DEFAULT_SPLIT = "test"
+ALL_SPLITS = "all"  # every split as one set: the ledger and `claims` across all articles
 CONFIGS = ("sentences", "documents")
 
 

@@ -23,7 +23,7 @@ from .errors import FormatError, TroopclaimsError
 from .io import jsonl_records, read_text
 from .normalize import is_iso_date
 from .paths import CHANGELOG_PATH, SEEDS_DIR
-from .seeds import MANIFEST, read_manifest
+from .seeds import MANIFEST, read_manifest, render_manifest
 from .version import VERSION
 
 PROVENANCE = "PROVENANCE.jsonl"
@@ -161,6 +161,5 @@ def add_article(path: Path, *, url: str, outlet: str, published: str, licence_no
                         (query or "").strip() or None, taken, split)
     write_output(text_path, data)
     write_output(seeds_dir / PROVENANCE, render_provenance({**records, doc_id: record}))
-    lines = [f"{sha}  {d}.txt\n" for d, sha in sorted({**manifest, doc_id: digest}.items())]
-    write_output(seeds_dir / MANIFEST, "".join(lines))
+    write_output(seeds_dir / MANIFEST, render_manifest({**manifest, doc_id: digest}))
     return record

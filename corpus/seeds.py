@@ -26,6 +26,11 @@ def read_manifest(seeds_dir: Path = SEEDS_DIR) -> dict[str, str]:
     return manifest
 
 
+def render_manifest(manifest: dict[str, str]) -> str:
+    """The ``sha256sum`` lines ``read_manifest`` reads, sorted by document id."""
+    return "".join(f"{sha}  {doc_id}.txt\n" for doc_id, sha in sorted(manifest.items()))
+
+
 def load_seeds(seeds_dir: Path = SEEDS_DIR) -> dict[str, str]:
     """Document id (file name without .txt) -> raw text, in id order.
 

@@ -106,8 +106,6 @@ def _other_year(text: str, read: str, given: str | None) -> bool:
     """A date written without a year, given the year before or after the normalizer's guess: the guess comes
     from the publication date alone, and the tense can say otherwise ("On 11 January, ... reported" in late
     December is the January past, GUIDELINES.md §7)."""
-    import re
-
     return (given is not None and not re.search(r"\d{4}", text) and len(given) == len(read)
             and given[4:] == read[4:] and given[:4].isdigit() and abs(int(given[:4]) - int(read[:4])) == 1)
 

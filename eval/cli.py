@@ -182,25 +182,13 @@ def _label_pair(value: str) -> tuple[str, str]:
 
 def _add_split_arg(p, *, every: bool = False) -> None:
     """--split: which part of the dataset to score or show (test by default: the held-out articles)."""
-    from corpus.dataset import DEFAULT_SPLIT, SPLITS
+    from corpus.dataset import ALL_SPLITS, DEFAULT_SPLIT, SPLITS
 
-    choices = (*SPLITS, "all") if every else SPLITS
-    default = "all" if every else DEFAULT_SPLIT
+    choices = (*SPLITS, ALL_SPLITS) if every else SPLITS
+    default = ALL_SPLITS if every else DEFAULT_SPLIT
     p.add_argument("--split", choices=choices, default=default,
                    help=f"the dataset split (default: {default}; validation holds the seed articles the "
                         "guidelines and baselines were written from, test the held-out articles)")
-
-
-def _gold(split: str):
-    """The built dataset's split, or (``all``) every split in one set."""
-    from corpus.dataset import SPLITS
-    from eval.goldset import GoldSet, load_goldset
-
-    if split != "all":
-        return load_goldset(split=split)
-    parts = [load_goldset(split=s) for s in SPLITS]
-    return GoldSet(parts[0].version, parts[0].fingerprint, {d: doc for g in parts for d, doc in g.documents.items()},
-                   {d: sents for g in parts for d, sents in g.sentences.items()}, "all")
 
 
 def _add_source_args(p) -> None:
@@ -251,13 +239,14 @@ def _add_source_args(p) -> None:
 
 def _cmd_score(args) -> int:
     from corpus.io import check_output
+    from eval.goldset import load_goldset
     from eval.report import format_record
     from eval.result import write_result
     from eval.score import evaluate
 
     if args.out is not None:
         check_output(args.out)  # before scoring: never a score computed, printed and then not saved
-    record = evaluate(_source_from_args(args), _gold(args.split), timeout=args.timeout)
+    record = evaluate(_source_from_args(args), load_goldset(split=args.split), timeout=args.timeout)
     if args.out is not None:
         write_result(record, args.out)  # first: a failed write prints no score
     print(format_record(record), file=sys.stderr if args.out == "-" else sys.stdout)
@@ -363,8 +352,9 @@ def _add_leaderboard_parser(sub) -> None:
 
 def _cmd_claims(args) -> int:
     from eval.claims import format_claims
+    from eval.goldset import load_goldset
 
-    gold = _gold(args.split)
+    gold = load_goldset(split=args.split)
     matches = [d for d in gold.documents if d.startswith(args.doc)]
     if len(matches) != 1:
         raise TroopclaimsError(f"{args.doc!r} names {len(matches)} documents; give a document id or a unique "
@@ -394,6 +384,7 @@ def _add_claims_parser(sub) -> None:
 def _cmd_ledger(args) -> int:
     from corpus.io import check_output
     from corpus.labels import TARGET_NAMES
+    from eval.goldset import load_goldset
     from eval.ledger import bounds_of, compare, ledger, write_ledger
 
     unknown = [t for t in args.target or () if t not in TARGET_NAMES]
@@ -401,7 +392,7 @@ def _cmd_ledger(args) -> int:
         raise UsageError(f"--target {unknown[0]!r} is not a claim target; allowed: {', '.join(TARGET_NAMES)}")
     for name in ("ledger.md", "ledger.csv", "ledger.png", "ledger.html"):
         check_output(args.out / name)  # before any work: never a ledger computed and then not saved
-    gold = _gold(args.split)
+    gold = load_goldset(split=args.split)
     title = f"troopclaims {gold.version} claims ledger" + ("" if args.split == "all" else f" ({args.split})")
     if any(x is not None for x in (args.extractor, args.spacy, args.predictions, args.command)):
         source = _source_from_args(args)
@@ -470,12 +461,13 @@ def _add_agreement_parser(sub) -> None:
 
 def _cmd_align(args) -> int:
     from corpus.io import check_output
+    from eval.goldset import load_goldset
     from eval.mentions import aligned_lines
     from eval.sources import from_predictions
 
     if args.out not in (None, "-"):
         check_output(args.out)  # before any work
-    gold = _gold(args.split)
+    gold = load_goldset(split=args.split)
     preds = from_predictions(args.file, "mentions").predictions(gold.documents, gold.sentences)
     content = aligned_lines(preds, {d: doc.text for d, doc in gold.documents.items()})
     if args.out in (None, "-"):

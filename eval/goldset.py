@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.dataset import DEFAULT_SPLIT, SPLITS
+from corpus.dataset import ALL_SPLITS, DEFAULT_SPLIT, SPLITS
 from corpus.errors import TroopclaimsError
 from corpus.fingerprint import fingerprint
 from corpus.iob import tag_ranges
@@ -47,14 +47,14 @@ class GoldSet:
 
 
 def load_goldset(corpus_dir: Path = CORPUS_DIR, split: str = DEFAULT_SPLIT) -> GoldSet:
-    """One split of the built dataset, with its version; refuses a corpus whose data no changelog entry
-    describes, and a split it does not have."""
+    """One split of the built dataset (or ``all`` of them in one set), with its version; refuses a corpus
+    whose data no changelog entry describes, and a split it does not have."""
     import pyarrow.parquet as pq
 
     data = corpus_dir / "data"
     have = sorted({p.stem.split("-", 1)[0] for p in (data / "documents").glob("*.parquet")},
                   key=lambda s: SPLITS.index(s) if s in SPLITS else len(SPLITS))
-    if split not in have:
+    if split not in (*have, ALL_SPLITS):
         raise TroopclaimsError(f"split {split!r}: troopclaims in {corpus_dir} has the split(s) "
                                f"{', '.join(have) or 'none'}")
     fp = fingerprint(data)
@@ -62,15 +62,15 @@ def load_goldset(corpus_dir: Path = CORPUS_DIR, split: str = DEFAULT_SPLIT) -> G
     if not entries or entries[0].fingerprint != fp:
         raise TroopclaimsError(f"{data}: data fingerprint {fp} is not the one recorded for the current version "
                                "in CHANGELOG.md; run `troopclaims build` (with --bump if the gold changed)")
+    files = [f"{s}-00000-of-00001.parquet" for s in (have if split == ALL_SPLITS else [split])]
     docs: dict[str, Document] = {}
-    for row in pq.read_table(data / "documents" / f"{split}-00000-of-00001.parquet").to_pylist():
+    for row in (r for f in files for r in pq.read_table(data / "documents" / f).to_pylist()):
         spans = tuple(Span.from_row(s) for s in row["spans"])
         claims = tuple(Claim.from_row(c) for c in row["claims"])
         docs[row["doc_id"]] = Document(row["doc_id"], row["text"], spans, claims, row["published"])
     sentences: dict[str, list[GoldSentence]] = {d: [] for d in docs}
-    table = pq.read_table(data / "sentences" / f"{split}-00000-of-00001.parquet",
-                          columns=["doc_id", "sentence_index", "start", "end", "token_starts", "token_ends", "ner_tags"])
-    for row in table.to_pylist():
+    columns = ["doc_id", "sentence_index", "start", "end", "token_starts", "token_ends", "ner_tags"]
+    for row in (r for f in files for r in pq.read_table(data / "sentences" / f, columns=columns).to_pylist()):
         sentences[row["doc_id"]].append(GoldSentence.of(
             row["doc_id"], row["sentence_index"], row["start"], row["end"],
             zip(row["token_starts"], row["token_ends"]), (TAGS[t] for t in row["ner_tags"])))

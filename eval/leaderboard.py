@@ -81,9 +81,11 @@ def run_leaderboard(extra: list[Source] = (), out_dir: Path = DEFAULT_OUT, *, sa
     from .error_report import write_error_report
 
     gold = load_goldset(split=split)
-    beside = load_goldset(split="validation") if split != "validation" else None
     kept = [load_stored(path, gold) for path in stored]  # checked (and re-scored) before anything runs
     todo = ([from_registry(n) for n in offline_names()] if registered else []) + list(extra)
+    # the seeds, for the validation column of systems run here (a predictions file answers one split only)
+    runnable = any(s.kind != "predictions" for s in todo)
+    beside = load_goldset(split="validation") if split != "validation" and runnable else None
     origins: dict[str, list[str]] = {}  # one file per system in results/: names must differ there too
     for name, origin in [(s.name, f"{s.name} ({s.kind})") for s in todo] + \
             [(r.name, str(p)) for (r, _), p in zip(kept, stored)]:
@@ -107,7 +109,7 @@ def run_leaderboard(extra: list[Source] = (), out_dir: Path = DEFAULT_OUT, *, sa
         write_result(result, out_dir / "results" / f"{_safe(source.name)}.json")
         write_error_report(out_dir / "errors" / f"{_safe(source.name)}.html", result, gold.documents, preds)
         records.append(result)
-        if beside is not None and source.kind != "predictions":  # a predictions file answers one split only
+        if beside is not None and source.kind != "predictions":
             seeds, _ = run(source, beside, timeout=timeout)
             validation[source.name] = seeds["scores"]["seqeval_strict"]["micro"]["f1"]
     for result, documents in kept:

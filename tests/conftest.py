@@ -24,7 +24,8 @@ def texts():
     """The seed texts (the validation split): most tests are written from them."""
     from corpus.provenance import read_provenance
 
-    return {d: t for d, t in load_seeds().items() if read_provenance()[d].split == "validation"}
+    provenance = read_provenance()
+    return {d: t for d, t in load_seeds().items() if provenance[d].split == "validation"}
 
 
 @pytest.fixture
@@ -36,23 +37,20 @@ def sources(tmp_path):
 
 def validation_sources(tmp_path):
     """(seeds, gold, corpus) folders under ``tmp_path`` holding the seed documents only."""
-    import json
+    from corpus.provenance import PROVENANCE, read_provenance, render_provenance
+    from corpus.seeds import MANIFEST, read_manifest, render_manifest
 
     seeds = tmp_path / "seeds"
     gold = tmp_path / "gold"
     seeds.mkdir()
     gold.mkdir()
-    records = [json.loads(line) for line in (SEEDS_DIR / "PROVENANCE.jsonl").read_text(encoding="utf-8").splitlines()]
-    kept = [r for r in records if r["split"] == "validation"]
-    ids = {r["doc_id"] for r in kept}
-    for doc_id in ids:
+    kept = {d: r for d, r in read_provenance().items() if r.split == "validation"}
+    for doc_id in kept:
         shutil.copy2(SEEDS_DIR / f"{doc_id}.txt", seeds)
         shutil.copy2(GOLD_DIR / f"{doc_id}.jsonl", gold)
-    (seeds / "PROVENANCE.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in kept),
-                                            encoding="utf-8")
-    manifest = (SEEDS_DIR / "SHA256SUMS").read_text(encoding="utf-8").splitlines(keepends=True)
-    (seeds / "SHA256SUMS").write_text("".join(line for line in manifest if line.split()[-1][:-4] in ids),
-                                      encoding="utf-8")
+    (seeds / PROVENANCE).write_text(render_provenance(kept), encoding="utf-8")
+    manifest = read_manifest()
+    (seeds / MANIFEST).write_text(render_manifest({d: manifest[d] for d in kept}), encoding="utf-8")
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     return seeds, gold, corpus
