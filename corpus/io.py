@@ -40,7 +40,7 @@ _CONTENT = re.compile(rb"[^ \t\r\f\v\n]")  # the first character that makes a li
 
 MAX_DEPTH = 64  # JSON nesting: predictions need 4 levels; deeper is an attack on recursive code
 MAX_DIGITS = 30  # digits of a JSON integer: offsets and counts need far fewer
-_SURROGATE = re.compile(r"[\ud800-\udfff]|\\u[dD][89a-fA-F]")  # a surrogate, raw or escaped: check the strings
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 class JSONError(ValueError):
@@ -67,27 +67,38 @@ def _float(digits: str) -> float:
 _DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_int=_int, parse_float=_float)
 
 
+def _may_hold_surrogate(text: str) -> bool:
+    """A surrogate escaped (then the strings are walked to see if it pairs) or raw (never valid)."""
+    if _ESCAPED_SURROGATE.search(text):
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _check_value(value, text: str) -> None:
-    """Depth and lone surrogates, walked only when the text could hold them (a cheap scan first)."""
-    deep = text.count("[") + text.count("{") > MAX_DEPTH
-    odd = _SURROGATE.search(text) is not None
-    if not (deep or odd):
-        return
-    stack = [(value, 1)]
+    """Depth (a walk over the containers alone), then lone surrogates (the strings walked only when the
+    text could hold one)."""
+    stack = [(value, 1)] if isinstance(value, (dict, list)) else []
     while stack:
         v, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise JSONError(f"nested deeper than {MAX_DEPTH} levels")
+        stack += [(x, depth + 1) for x in (v.values() if isinstance(v, dict) else v) if isinstance(x, (dict, list))]
+    if not _may_hold_surrogate(text):
+        return
+    strings = [value]
+    while strings:
+        v = strings.pop()
         if isinstance(v, str):
-            if odd and (m := re.search("[\ud800-\udfff]", v)):
+            if m := re.search("[\ud800-\udfff]", v):
                 raise JSONError(f"a lone surrogate \\u{ord(m[0]):04x} in a string (not a Unicode character)")
-            continue
-        if isinstance(v, dict):
-            if depth > MAX_DEPTH:
-                raise JSONError(f"nested deeper than {MAX_DEPTH} levels")
-            stack += [(k, depth) for k in v] + [(x, depth + 1) for x in v.values()]
+        elif isinstance(v, dict):
+            strings += [*v, *v.values()]
         elif isinstance(v, list):
-            if depth > MAX_DEPTH:
-                raise JSONError(f"nested deeper than {MAX_DEPTH} levels")
-            stack += [(x, depth + 1) for x in v]
+            strings += v
 
 
 def parse_json(text: str, *, start: int | None = None):

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 DEFAULT_SAMPLES = 1000
 UNITS = ("sentences", "documents")
 DEFAULT_SEED = 20241029
+LEVEL = 0.95  # of every interval
 
 
 @dataclass(frozen=True)
@@ -44,28 +45,31 @@ def unit_counts(per_sentence: list[list[int]], ids: list[str], unit: str) -> np.
         return arr
     if unit != "documents":
         raise ValueError(f"unit must be sentences or documents, got {unit!r}")
-    doc_of = [i.rsplit("-", 1)[0] for i in ids]
-    docs = sorted(set(doc_of))
+    docs, doc_of = np.unique([i.rsplit("-", 1)[0] for i in ids], return_inverse=True)  # sorted documents
     out = np.zeros((len(docs), arr.shape[1], 3), dtype=np.int64)
-    for row, d in zip(arr, doc_of):
-        out[docs.index(d)] += row
+    np.add.at(out, doc_of.ravel(), arr)
     return out
 
 
 def draws(n_units: int, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED) -> np.ndarray:
-    """The same resampled unit indices for every system, so comparisons are paired."""
+    """[samples, units]: how often each replicate draws each unit. The same draws serve every system, so
+    comparisons are paired; as counts, a replicate's sums are one matrix product, not a gather of every
+    drawn unit (the leaderboard bootstraps each system twice)."""
     import numpy as np
 
-    return np.random.default_rng(seed).integers(0, n_units, size=(samples, n_units))
+    idx = np.random.default_rng(seed).integers(0, n_units, size=(samples, n_units))
+    flat = (idx + n_units * np.arange(samples)[:, None]).ravel()
+    return np.bincount(flat, minlength=samples * n_units).reshape(samples, n_units).astype(np.float64)
 
 
-def replicate_f1(counts: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per replicate: per-label F1 [samples, labels] and micro F1 [samples]."""
-    sampled = counts[idx].sum(axis=1)  # [samples, labels, 3]
+def replicate_f1(counts: np.ndarray, drawn: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per replicate: per-label F1 [samples, labels] and micro F1 [samples]; ``drawn`` from ``draws``."""
+    units, labels, _ = counts.shape
+    sampled = (drawn @ counts.reshape(units, labels * 3)).reshape(-1, labels, 3)  # exact: small integer sums
     return _f1(sampled), _f1(sampled.sum(axis=1))
 
 
-def interval(values: np.ndarray, level: float = 0.95) -> Interval:
+def interval(values: np.ndarray, level: float = LEVEL) -> Interval:
     import numpy as np
 
     lo, hi = np.quantile(values, [(1 - level) / 2, 1 - (1 - level) / 2])

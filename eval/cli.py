@@ -313,7 +313,8 @@ def _leaderboard_arguments(p: argparse.ArgumentParser) -> None:
 def _cmd_leaderboard(args) -> int:
     from corpus.io import check_output
     from corpus.dataset import DEFAULT_SPLIT
-    from eval.leaderboard import DEFAULT_OUT, run_leaderboard, stored_paths, update_readme
+    from eval.leaderboard import DEFAULT_OUT, run_leaderboard, update_readme
+    from eval.stored import stored_paths
     from models.registry import NEEDS_SERVICE
 
     check_output(DEFAULT_OUT if args.out is None else args.out, "folder")  # before hours of scoring; '' refused

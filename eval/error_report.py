@@ -91,40 +91,57 @@ def _describe(gold: Span | None, pred: Span | None, kind: str, text: str) -> str
 
 
 def _marked_text(text: str, pairs: list[tuple[Span | None, Span | None, str]]) -> str:
-    """The document text as flat segments, each with the classes and hover text of the spans covering it."""
-    gold_layer: list[tuple[Span, str, int]] = []  # (span, outcome, pair index)
-    pred_layer: list[tuple[Span, str, int]] = []
+    """The document text as flat segments, each with the classes and hover text of the spans covering it.
+
+    One sweep over the cuts: a span joins the covering set at its start and leaves at its end, so a long
+    document costs its segments, not segments times spans."""
+    starting: dict[int, list] = {}  # cut -> entries (order, span, class, pair, is predicted) starting there
+    ending: set[int] = set()
     cuts = {0, len(text)}
     for i, (g, p, kind) in enumerate(pairs):
         outcome = OUTCOME_OF_KIND[kind]
-        for span, layer in ((g, gold_layer), (p, pred_layer)):
+        for layer, span in (("g", g), ("p", p)):
             if span is not None:
-                layer.append((span, outcome, i))
-                cuts.update((max(0, min(span.start, len(text))), max(0, min(span.end, len(text)))))
+                start, end = (max(0, min(x, len(text))) for x in (span.start, span.end))
+                starting.setdefault(start, []).append(((layer == "p", i), span, f"{layer}-{outcome}", i, layer == "p"))
+                cuts.update((start, end))
+                ending.add(end)
     bounds = sorted(cuts)
-    out = []
+    plain = not any(c in text for c in "&<>")  # most texts need no escaping
+    titles: dict[int, str] = {}  # pair -> its hover text, escaped once (a pair covers many segments)
+    out, active = [], []  # active: the entries covering the segment, gold first, each layer in pair order
     for a, b in zip(bounds, bounds[1:]):
-        chunk = html.escape(text[a:b], quote=False)
-        covering = [(s, o, i, "g") for s, o, i in gold_layer if s.start <= a and b <= s.end] + \
-                   [(s, o, i, "p") for s, o, i in pred_layer if s.start <= a and b <= s.end]
+        if a in ending:
+            active = [e for e in active if e[1].end > a]
+        if a in starting:
+            active = sorted(active + starting[a], key=lambda e: e[0])
+        chunk = text[a:b] if plain else html.escape(text[a:b], quote=False)
+        covering = [e for e in active if e[1].start <= a and b <= e[1].end]
         if not covering:
             out.append(chunk)
             continue
         classes = ["s"]
-        for span, outcome, _, layer in covering:
-            classes.append(f"{layer}-{outcome}")
-            if layer == "p" and span.start == a:
+        for _, span, cls, i, predicted in covering:
+            classes.append(cls)
+            if predicted and span.start == a:
                 classes.append("ps")
-            if layer == "p" and span.end == b:
+            if predicted and span.end == b:
                 classes.append("pe")
-        title = "\n".join(dict.fromkeys(_describe(*pairs[i], text) for _, _, i, _ in covering))
-        out.append(f'<span class="{" ".join(dict.fromkeys(classes))}" title="{_e(title)}">{chunk}</span>')
+            if i not in titles:
+                titles[i] = _e(_describe(*pairs[i], text))
+        title = "\n".join(dict.fromkeys(titles[e[3]] for e in covering))
+        out.append(f'<span class="{" ".join(dict.fromkeys(classes))}" title="{title}">{chunk}</span>')
     return "".join(out)
 
 
+def _first(pair) -> int:
+    """Where a pair begins: the earlier start of its gold and predicted span."""
+    g, p = pair[0], pair[1]
+    return p.start if g is None else g.start if p is None else min(g.start, p.start)
+
+
 def _pairs(gold: Document, pred: Document | None):
-    pairs = pair_spans(gold.spans, pred.spans if pred is not None else ())
-    return sorted(pairs, key=lambda t: min(s.start for s in t[:2] if s is not None))
+    return sorted(pair_spans(gold.spans, pred.spans if pred is not None else ()), key=_first)
 
 
 def _badge(outcome: str) -> str:
@@ -170,7 +187,7 @@ def _error_table(text: str, pairs) -> str:
         outcome = OUTCOME_OF_KIND[kind]
         if outcome == "tp":
             continue
-        where = min(s.start for s in (g, p) if s is not None)
+        where = _first((g, p))
         cells = []
         for span in (g, p):
             cells.append("<td class=\"q\"></td>" if span is None else

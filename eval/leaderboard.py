@@ -10,7 +10,6 @@ import csv
 import io
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.card import LEADERBOARD_END as END, LEADERBOARD_START as START  # the card shows the table too
@@ -22,29 +21,13 @@ from corpus.paths import ROOT
 
 from . import bootstrap
 from .goldset import load_goldset
-from .rescore import rescore
-from .result import Result, load_result, name_problem, write_result
+from .ranking import Ranking, Row
+from .result import Result, file_name, write_result
 from .score import run
 from .sources import DEFAULT_TIMEOUT, Source, from_registry
+from .stored import check_stored
 
 DEFAULT_OUT = ROOT / "leaderboard"
-
-
-@dataclass
-class Row:
-    name: str
-    record: Result
-    micro: float
-    micro_ci: bootstrap.Interval
-    labels: dict[str, float]
-    label_ci: dict[str, bootstrap.Interval]
-    intervals: dict[str, bootstrap.Interval]  # micro F1's interval by resampling unit: sentences, documents
-    p_vs_best: float | None = None
-    validation: float | None = None  # strict micro F1 on the validation split, when it was run here
-
-
-def _safe(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", name)
 
 
 def _md_code(text: str) -> str:
@@ -71,53 +54,22 @@ def run_leaderboard(extra: list[Source] = (), out_dir: Path = DEFAULT_OUT, *, sa
                     progress: bool = True, registered: bool = True, stored: list[Path] = (),
                     split: str = DEFAULT_SPLIT) -> list[Row]:
     """Score every system on ``split``, add ``stored`` result records (run elsewhere, not rerun), write the
-    leaderboard folder, and return the ranked rows. Systems run here (not predictions files, not stored
-    records) are also scored on the validation split (the seed articles) when ranking test, for the column
-    that shows how far they drop."""
-    from tqdm import tqdm
-
+    leaderboard folder, and return the ranked rows. Stored records are checked (re-scored) before anything
+    runs, and their files land only once the systems run here have run too."""
     from models.registry import offline_names
 
-    from .error_report import write_error_report
-
     gold = load_goldset(split=split)
-    kept = [load_stored(path, gold) for path in stored]  # checked (and re-scored) before anything runs
-    todo = ([from_registry(n) for n in offline_names()] if registered else []) + list(extra)
-    # the seeds, for the validation column of systems run here (a predictions file answers one split only)
-    runnable = any(s.kind != "predictions" for s in todo)
-    beside = load_goldset(split="validation") if split != "validation" and runnable else None
-    origins: dict[str, list[str]] = {}  # one file per system in results/: names must differ there too
-    for name, origin in [(s.name, f"{s.name} ({s.kind})") for s in todo] + \
-            [(r.name, str(p)) for (r, _), p in zip(kept, stored)]:
-        origins.setdefault(_safe(name), []).append(origin)
-    twice = {n: o for n, o in origins.items() if len(o) > 1}
-    if twice:
-        name, where = next(iter(twice.items()))
-        raise TroopclaimsError(f"two systems named {name}: {' and '.join(where)}; name one otherwise (`troopclaims "
-                               "score --name NAME`, or a stored record's extractor.name) so each row is one system")
-    if not todo and not kept:
-        raise TroopclaimsError("nothing to rank: no registered extractors and none given")
     out_dir = Path(out_dir)
-    records: list[Result] = []
-    validation: dict[str, float] = {}
-    settings = {"unit": unit, "samples": samples, "seed": seed, "level": 0.95}
-    bar = tqdm(todo, desc="leaderboard", unit="system", disable=not progress, file=sys.stderr)
-    for source in bar:
-        bar.set_postfix_str(source.name)
-        record, preds = run(source, gold, timeout=timeout)
-        result = Result.from_json(record).with_settings(bootstrap=settings)
-        write_result(result, out_dir / "results" / f"{_safe(source.name)}.json")
-        write_error_report(out_dir / "errors" / f"{_safe(source.name)}.html", result, gold.documents, preds)
-        records.append(result)
-        if beside is not None and source.kind != "predictions":
-            seeds, _ = run(source, beside, timeout=timeout)
-            validation[source.name] = seeds["scores"]["seqeval_strict"]["micro"]["f1"]
-    for result, documents in kept:
-        result = result.with_settings(bootstrap=settings)
-        write_result(result, out_dir / "results" / f"{_safe(result.name)}.json")
-        write_error_report(out_dir / "errors" / f"{_safe(result.name)}.html", result, gold.documents, documents)
-        records.append(result)
-    rows = rank(records, samples=samples, seed=seed, unit=unit)
+    todo = ([from_registry(n) for n in offline_names()] if registered else []) + list(extra)
+    ranking = Ranking(samples=samples, seed=seed, unit=unit)
+    staged = check_stored(list(stored), gold, out_dir, ranking, progress=progress)
+    try:
+        _check_names(todo, staged.names, stored)
+        validation = _run_here(todo, gold, out_dir, ranking, timeout, progress)
+        staged.publish(out_dir)
+    finally:
+        staged.discard()
+    rows = ranking.rows()
     for row in rows:
         row.validation = validation.get(row.name)
     write_output(out_dir / "leaderboard.md",
@@ -127,72 +79,45 @@ def run_leaderboard(extra: list[Source] = (), out_dir: Path = DEFAULT_OUT, *, sa
     return rows
 
 
-def load_stored(path: Path, gold) -> tuple[Result, dict]:
-    """A result record made elsewhere and the documents it predicted: refused unless it scores this dataset
-    version and its figures are what its own predictions score now (``eval.rescore``); the figures
-    returned are the recomputed ones."""
-    record = Result.from_json(load_result(path))
-    for key in ("dataset", "extractor", "settings", "scores"):
-        if not isinstance(getattr(record, key), dict):
-            raise TroopclaimsError(f"{path}: '{key}' must be an object (eval/RESULT_FORMAT.md)")
-    ds = record.dataset
-    if (ds.get("version"), ds.get("fingerprint")) != (gold.version, gold.fingerprint):
-        raise TroopclaimsError(f"{path}: scored on troopclaims {ds.get('version')} ({ds.get('fingerprint')}), not on "
-                               f"the current {gold.version} ({gold.fingerprint}); rescore it on this version")
-    if ds.get("split") != gold.split:
-        raise TroopclaimsError(f"{path}: scored on the split {ds.get('split')!r}, not on {gold.split!r} that this "
-                               f"leaderboard ranks; score it with --split {gold.split}")
-    if not all(isinstance(record.extractor.get(k), str) and record.extractor[k] for k in ("name", "kind")):
-        raise TroopclaimsError(f"{path}: extractor must have a non-empty string 'name' and 'kind'")
-    if problem := name_problem(record.name):
-        raise TroopclaimsError(f"{path}: extractor.name {problem}")
-    if not isinstance(record.extractor.get("version"), (str, type(None))):
-        raise TroopclaimsError(f"{path}: extractor.version must be a string or null")
-    if not isinstance(record.notes, list) or not all(isinstance(n, str) for n in record.notes):
-        raise TroopclaimsError(f"{path}: notes must be a list of strings")
-    return rescore(record, gold, str(path))
+def _check_names(todo: list[Source], kept: list[str], stored: list[Path]) -> None:
+    """One file per system in results/ and errors/: names (as file names) must differ; something to rank."""
+    origins: dict[str, list[str]] = {}
+    for name, origin in [(s.name, f"{s.name} ({s.kind})") for s in todo] + \
+            [(name, str(p)) for name, p in zip(kept, stored)]:
+        origins.setdefault(file_name(name), []).append(origin)
+    twice = {n: o for n, o in origins.items() if len(o) > 1}
+    if twice:
+        name, where = next(iter(twice.items()))
+        raise TroopclaimsError(f"two systems named {name}: {' and '.join(where)}; name one otherwise (`troopclaims "
+                               "score --name NAME`, or a stored record's extractor.name) so each row is one system")
+    if not todo and not kept:
+        raise TroopclaimsError("nothing to rank: no registered extractors and none given")
 
 
-def stored_paths(folder: Path) -> list[Path]:
-    """The result records (*.json) in ``folder``, sorted; an empty or missing folder is an error.
+def _run_here(todo: list[Source], gold, out_dir: Path, ranking: Ranking, timeout: float,
+              progress: bool) -> dict[str, float]:
+    """Each system scored, written (record, error report) and added to ``ranking``. Systems run here (not
+    predictions files) are also scored on the validation split (the seed articles) when ranking test, for
+    the column that shows how far they drop: their F1 there, by name."""
+    from tqdm import tqdm
 
-    Every entry named *.json is a record: one that cannot be read (a symbolic link loop, no permission)
-    is named when it is loaded, never skipped."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise TroopclaimsError(f"{folder}: not a folder of result records (--results takes a folder of *.json)")
-    try:
-        paths = sorted(folder.glob("*.json"))
-    except OSError as exc:
-        raise TroopclaimsError(f"{folder}: cannot list it ({(exc.strerror or str(exc)).lower()})") from None
-    if not paths:
-        raise TroopclaimsError(f"{folder}: no result records (*.json) in it")
-    return paths
+    from .error_report import write_error_report
 
-
-def rank(records: list[Result | dict], *, samples: int, seed: int, unit: str) -> list[Row]:
-    """Rows sorted by strict micro F1, each with intervals and a paired test against the best."""
-    records = [Result.of(r) for r in records]
-    first = records[0].per_sentence
-    idx = {u: bootstrap.draws(bootstrap.unit_counts(first["tp_fp_fn"], first["ids"], u).shape[0], samples, seed)
-           for u in bootstrap.UNITS}
-    rows, replicates = [], {}
-    for record in records:
-        ps = record.per_sentence
-        per_unit = {u: bootstrap.replicate_f1(bootstrap.unit_counts(ps["tp_fp_fn"], ps["ids"], u), idx[u])
-                    for u in bootstrap.UNITS}
-        per_label, micro = per_unit[unit]
-        strict, name = record.strict, record.name
-        replicates[name] = micro
-        rows.append(Row(name, record, strict["micro"]["f1"], bootstrap.interval(micro),
-                        {label: strict["labels"][label]["f1"] for label in LABELS},
-                        {label: bootstrap.interval(per_label[:, i]) for i, label in enumerate(LABELS)},
-                        {u: bootstrap.interval(per_unit[u][1]) for u in bootstrap.UNITS}))
-    rows.sort(key=lambda r: (-r.micro, r.name))
-    best = replicates[rows[0].name]
-    for row in rows[1:]:
-        row.p_vs_best = bootstrap.paired_p_value(replicates[row.name], best)
-    return rows
+    runnable = any(s.kind != "predictions" for s in todo)  # a predictions file answers one split only
+    beside = load_goldset(split="validation") if gold.split != "validation" and runnable else None
+    validation: dict[str, float] = {}
+    bar = tqdm(todo, desc="leaderboard", unit="system", disable=not progress, file=sys.stderr)
+    for source in bar:
+        bar.set_postfix_str(source.name)
+        record, preds = run(source, gold, timeout=timeout)
+        result = Result.from_json(record).with_settings(bootstrap=ranking.settings)
+        write_result(result, out_dir / "results" / f"{file_name(source.name)}.json")
+        write_error_report(out_dir / "errors" / f"{file_name(source.name)}.html", result, gold.documents, preds)
+        ranking.add(result)
+        if beside is not None and source.kind != "predictions":
+            seeds, _ = run(source, beside, timeout=timeout)
+            validation[source.name] = seeds["scores"]["seqeval_strict"]["micro"]["f1"]
+    return validation
 
 
 CLAIM_COLUMNS = (("claim F1", "f1"), ("full claim F1", "full_f1"), ("source acc.", "source_accuracy"),

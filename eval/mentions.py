@@ -29,8 +29,14 @@ RECORD_FIELDS = ("doc_id", "mentions", "claims")
 def parse_mention_lines(lines: Iterable[str], texts: Mapping[str, str], name: str,
                         lines_of: dict[str, str] | None = None) -> dict[str, MentionDocument]:
     """Checked mention records by doc id, each once; ``lines_of`` receives each document's ``name:line``."""
+    return parse_mention_records(jsonl_records(lines, name, PredictionError), texts, name, lines_of)
+
+
+def parse_mention_records(records: Iterable[tuple[str, object]], texts: Mapping[str, str], name: str,
+                          lines_of: dict[str, str] | None = None) -> dict[str, MentionDocument]:
+    """``parse_mention_lines`` for ``(where, value)`` pairs already decoded."""
     out: dict[str, MentionDocument] = {}
-    for where, record in jsonl_records(lines, name, PredictionError):
+    for where, record in records:
         if not isinstance(record, dict) or "doc_id" not in record:
             raise PredictionError(f"{where}: expected an object with 'doc_id' and 'mentions' and/or 'claims'")
         unknown_fields(record, RECORD_FIELDS, where)

@@ -165,9 +165,15 @@ class Predictions:
 def parse_jsonl_lines(lines: Iterable[str] | Lines, texts: Mapping[str, str], name: str) -> Predictions:
     """Offset predictions from lines as strings or a ``corpus.io.Lines``, with any ``unaligned`` strings
     (files written by `troopclaims align`)."""
+    return parse_offset_records(jsonl_records(lines, name, PredictionError), texts, name)
+
+
+def parse_offset_records(records: Iterable[tuple[str, object]], texts: Mapping[str, str], name: str) -> Predictions:
+    """Offset predictions from ``(where, value)`` pairs already decoded (a line each, or a stored record's
+    list), every check of ``parse_jsonl_lines`` made."""
     out: dict[str, Document] = {}
     unaligned: dict[str, list] = {}
-    for where, record in jsonl_records(lines, name, PredictionError):
+    for where, record in records:
         if not isinstance(record, dict) or "doc_id" not in record:
             raise PredictionError(f"{where}: expected an object with 'doc_id' and 'spans'")
         unknown = set(record) - {"doc_id", "spans", "claims", "unaligned"}

@@ -17,7 +17,7 @@ from dataclasses import asdict, replace
 from corpus.errors import FormatError, PredictionError, TroopclaimsError
 from corpus.labels import TAGS
 
-from .predictions import Predictions, parse_jsonl_lines, tag_predictions
+from .predictions import Predictions, parse_offset_records, tag_predictions
 from .result import Result
 
 # What a re-score recomputes and must find unchanged; the rest (name, times, libraries) says how it was made.
@@ -44,15 +44,14 @@ def stored_predictions(preds: Predictions) -> dict:
 
 def read_stored(stored, gold, where: str, ill_formed=()) -> Predictions:
     """A record's ``predictions`` read back with the checks every predictions input gets."""
-    from .mentions import align_all, parse_mention_lines
+    from .mentions import align_all, parse_mention_records
 
     if not isinstance(stored, dict) or not isinstance(stored.get("documents"), list) or \
             set(stored) - {"documents", "tags", "answers"}:
         raise FormatError(f"{where}: expected an object with 'documents' (a list, one object per document) and "
                           "optionally 'tags' and 'answers' (eval/RESULT_FORMAT.md)")
     texts = {d: doc.text for d, doc in gold.documents.items()}
-    lines = (json.dumps(d, ensure_ascii=False) for d in stored["documents"])
-    preds = parse_jsonl_lines(lines, texts, f"{where}.documents")
+    preds = parse_offset_records(_listed(stored["documents"], f"{where}.documents"), texts, f"{where}.documents")
     if "tags" in stored:
         tags = stored["tags"]
         if not _tags_fit(tags, gold.sentences):
@@ -72,8 +71,8 @@ def read_stored(stored, gold, where: str, ill_formed=()) -> Predictions:
         if not all(isinstance(n, list) and all(isinstance(x, str) for x in n) for n in notes.values()):
             raise FormatError(f"{where}.answers: notes must be lists of strings")
         asked = {d: texts[d] for d in notes if d in texts}
-        parsed = parse_mention_lines((json.dumps({k: v for k, v in a.items() if k != "notes"}, ensure_ascii=False)
-                                      for a in answers), asked, f"{where}.answers")
+        parsed = parse_mention_records(_listed([{k: v for k, v in a.items() if k != "notes"} for a in answers],
+                                               f"{where}.answers"), asked, f"{where}.answers")
         aligned = align_all({d: replace(a, notes=tuple(notes[d])) for d, a in parsed.items()}, asked)
         for doc_id in sorted(asked):
             if aligned.documents[doc_id] != preds.documents[doc_id] or \
@@ -84,6 +83,12 @@ def read_stored(stored, gold, where: str, ill_formed=()) -> Predictions:
                         normalized=aligned.normalized, duplicates=aligned.duplicates, notes=aligned.notes,
                         answers=aligned.answers)
     return preds
+
+
+def _listed(values: list, name: str):
+    """``(where, value)`` pairs for a stored list, each named by its index (the record was decoded once, with
+    every check ``corpus.io.parse_json`` makes)."""
+    return ((f"{name}[{i}]", v) for i, v in enumerate(values))
 
 
 def _tags_fit(tags, sentences) -> bool:
@@ -143,15 +148,17 @@ def rescore(record: Result, gold, where: str):
         raise FormatError(str(exc)) from None
     source = Source(record.name, record.extractor.get("kind", "?"), record.extractor.get("version"),
                     lambda *_: preds)
-    fresh, documents = run(source, gold)
+    fresh, documents = run(source, gold, with_predictions=False)  # the record's own, read back above
     stored = record.to_json()
-    if (diff := _first_difference({k: stored.get(k) for k in FIGURES if k in stored or k in fresh},
-                                  {k: fresh.get(k) for k in FIGURES if k in stored or k in fresh}, "")):
+    keys = [k for k in FIGURES if k in stored or k in fresh]
+    was, now = {k: stored.get(k) for k in keys}, {k: fresh.get(k) for k in keys}
+    # the same JSON text means no difference; only a record that differs is walked to say where
+    if json.dumps(was) != json.dumps(now) and (diff := _first_difference(was, now, "")):
         figure, was, now = diff
         raise TroopclaimsError(f"{where}: {figure.lstrip('.')} is {_shown(was)} in the record but {_shown(now)} "
                                "when its predictions are scored again; a record's figures must be what its "
                                "predictions score (score the system again instead of editing the record)")
-    return replace(record, **{k: fresh[k] for k in (*FIGURES, "predictions") if k in fresh}), documents
+    return replace(record, **{k: fresh[k] for k in FIGURES if k in fresh}), documents
 
 
 __all__ = ["stored_predictions", "read_stored", "rescore"]

@@ -6,7 +6,9 @@ records must keep loading: tests/data holds a golden ``/1`` record, which
 """
 from __future__ import annotations
 
+import functools
 import json
+import re
 from dataclasses import dataclass, field, fields, replace
 from importlib import metadata
 from pathlib import Path
@@ -20,6 +22,11 @@ LIBRARIES = ("troopclaims", "seqeval", "spacy", "datasets", "pyarrow")
 
 
 def library_versions() -> dict[str, str | None]:
+    return dict(_library_versions())
+
+
+@functools.cache  # read from package metadata once per process: a leaderboard scores many records
+def _library_versions() -> dict[str, str | None]:
     out = {}
     for name in LIBRARIES:
         try:
@@ -91,6 +98,11 @@ class Result:
 MAX_NAME = 200
 
 
+def file_name(name: str) -> str:
+    """The file name a system's record and error report are written under (results/, errors/)."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name)
+
+
 def name_problem(name) -> str | None:
     """Why ``name`` cannot name a system on the leaderboard (None if it can): one line of printable text.
 
@@ -109,7 +121,23 @@ def name_problem(name) -> str | None:
 def write_result(record: Result | dict, path: Path | str) -> None:
     """Atomically over a regular file; ``-`` is standard output; a device is written through (corpus.io)."""
     data = record.to_json() if isinstance(record, Result) else record
-    write_output(path, json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
+    write_output(path, _dumps(data) + "\n")
+
+
+def _dumps(value, depth: int = 0, open_levels: int = 3) -> str:
+    """JSON indented for its first ``open_levels`` levels of objects (and of lists of objects, one per line),
+    everything else on one line: as readable as ``indent=2`` where people read (scores, one document's
+    predictions per line), and written by the C encoder, which ``indent`` turns off (a record holds its
+    predictions: ten times slower otherwise)."""
+    opened = isinstance(value, dict) or isinstance(value, list) and all(isinstance(v, dict) for v in value)
+    if depth >= open_levels or not value or not opened:
+        return json.dumps(value, ensure_ascii=False)
+    pad = "  " * (depth + 1)
+    if isinstance(value, dict):
+        items = [f"{pad}{json.dumps(k, ensure_ascii=False)}: {_dumps(v, depth + 1, open_levels)}"
+                 for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + "  " * depth + "}"
+    return "[\n" + ",\n".join(pad + _dumps(v, depth + 1, open_levels) for v in value) + "\n" + "  " * depth + "]"
 
 
 REQUIRED = ("format", "dataset", "extractor", "settings", "libraries", "created", "scores")

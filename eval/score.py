@@ -23,9 +23,10 @@ def evaluate(source: Source, gold: GoldSet | None = None, *, timeout: float = DE
     return run(source, gold, timeout=timeout)[0]
 
 
-def run(source: Source, gold: GoldSet | None = None, *,
-        timeout: float = DEFAULT_TIMEOUT) -> tuple[dict, dict[str, Document]]:
-    """The result record and the checked predictions it was computed from (for error reports)."""
+def run(source: Source, gold: GoldSet | None = None, *, timeout: float = DEFAULT_TIMEOUT,
+        with_predictions: bool = True) -> tuple[dict, dict[str, Document]]:
+    """The result record and the checked predictions it was computed from (for error reports).
+    ``with_predictions=False`` leaves them out of the record (a re-score keeps the record's own)."""
     gold = gold or load_goldset()
     began = time.perf_counter()
     preds = source.predictions(gold.documents, gold.sentences, timeout)
@@ -66,7 +67,8 @@ def run(source: Source, gold: GoldSet | None = None, *,
         from .claims import score_claims
 
         record["scores"]["claims"] = score_claims(gold.documents, preds.documents)
-    record["predictions"] = stored_predictions(preds)  # what it was scored from: a stored record is re-scored
+    if with_predictions:  # what it was scored from: a stored record is re-scored
+        record["predictions"] = stored_predictions(preds)
     return record, preds.documents
 
 

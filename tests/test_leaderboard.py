@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from eval import bootstrap
-from eval.leaderboard import END, START, rank, render_markdown, run_leaderboard, update_readme
+from eval.leaderboard import END, START, render_markdown, run_leaderboard, update_readme
+from eval.ranking import rank
 
 
 def _record(name, per_sentence, f1):
@@ -24,9 +25,12 @@ def test_bootstrap_is_seeded_and_brackets_the_point_estimate():
     rng = np.random.default_rng(1)
     per_sentence = rng.integers(0, 3, size=(60, 9)).tolist()
     counts = bootstrap.unit_counts(per_sentence, [f"d-{i}" for i in range(60)], "sentences")
-    idx = bootstrap.draws(60, 500, 7)
-    assert np.array_equal(idx, bootstrap.draws(60, 500, 7))
-    _, micro = bootstrap.replicate_f1(counts, idx)
+    drawn = bootstrap.draws(60, 500, 7)
+    assert np.array_equal(drawn, bootstrap.draws(60, 500, 7)) and (drawn.sum(axis=1) == 60).all()
+    labels, micro = bootstrap.replicate_f1(counts, drawn)
+    # each replicate is the units it drew, summed (a unit drawn twice counts twice)
+    idx = np.random.default_rng(7).integers(0, 60, size=(500, 60))
+    assert np.array_equal(labels, bootstrap._f1(counts[idx].sum(axis=1)))
     summed = counts.sum(axis=(0, 1))
     point = 2 * summed[0] / (2 * summed[0] + summed[1] + summed[2])
     ci = bootstrap.interval(micro)
@@ -125,7 +129,7 @@ def test_stored_records_rank_as_if_they_had_run_here(board, tmp_path, capsys):
 
 def test_a_stored_record_rescores_to_exactly_its_own_figures(board):
     from eval.goldset import load_goldset
-    from eval.leaderboard import load_stored
+    from eval.stored import load_stored
     from eval.rescore import FIGURES
     from eval.result import load_result
 
