@@ -1,6 +1,7 @@
 """The leaderboard: bootstrap arithmetic, ranking, files written, and the README table kept in sync."""
 import csv
 import json
+import os
 
 import numpy as np
 import pytest
@@ -264,3 +265,81 @@ def test_many_systems_get_one_row_each_in_the_plot(board, tmp_path):
     many = [r for _ in range(3) for r in rows][: BARS_UP_TO + 2]
     plot(many, tmp_path / "many.png", "1.0.0")
     assert (tmp_path / "many.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _copies(board, folder, n: int):
+    """``n`` stored records made from the board's, each named apart (``copy-00`` ...)."""
+    out, rows = board
+    folder.mkdir()
+    for i in range(n):
+        record = json.loads((out / "results" / f"{rows[i % len(rows)].name}.json").read_text(encoding="utf-8"))
+        record["extractor"]["name"] = f"copy-{i:02d}"
+        (folder / f"r{i:02d}.json").write_text(json.dumps(record), encoding="utf-8")
+    return folder
+
+
+def test_many_stored_records_are_checked_by_workers_as_they_would_be_here(board, tmp_path, monkeypatch):
+    """Enough records to start worker processes: the same board, files and all, as checking them here."""
+    from eval import stored
+
+    folder = _copies(board, tmp_path / "many", stored.MIN_PARALLEL)
+    paths = stored.stored_paths(folder)
+    assert stored._workers(len(paths)) == min(len(os.sched_getaffinity(0)), len(paths))  # 2 here, 1 on one core
+    run_leaderboard([], tmp_path / "workers", samples=200, progress=False, registered=False, stored=paths)
+    monkeypatch.setattr(stored, "MIN_PARALLEL", 10**6)  # the same records, checked in this process
+    run_leaderboard([], tmp_path / "here", samples=200, progress=False, registered=False, stored=paths)
+    for name in ("leaderboard.md", "leaderboard.csv", "results/copy-03.json", "errors/copy-03.html"):
+        assert (tmp_path / "workers" / name).read_bytes() == (tmp_path / "here" / name).read_bytes(), name
+    assert sorted(p.name for p in (tmp_path / "workers").iterdir()) == \
+        ["errors", "leaderboard.csv", "leaderboard.md", "leaderboard.png", "results"]  # no staging left
+
+
+def test_one_tampered_record_among_many_is_named_and_nothing_is_written(board, tmp_path, capsys):
+    from eval.cli import main
+    from eval import stored
+
+    folder = _copies(board, tmp_path / "many", stored.MIN_PARALLEL + 2)
+    tampered = folder / "r05.json"
+    record = json.loads(tampered.read_text(encoding="utf-8"))
+    record["scores"]["seqeval_strict"]["micro"]["f1"] = 0.999
+    tampered.write_text(json.dumps(record), encoding="utf-8")
+    out = tmp_path / "board"
+    assert main(["leaderboard", "--results", str(folder), "--only-given", "--samples", "200", "--out", str(out),
+                 "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert f"{tampered}: scores.seqeval_strict.micro.f1 is 0.999 in the record but" in err
+    assert not out.exists()  # not even the staging folder the workers wrote into
+
+
+def test_workers_start_without_credentials_or_the_main_module(monkeypatch, tmp_path):
+    """What ``spawn`` passes a worker: the environment minus credentials, one BLAS thread; never a rerun of
+    the script that started the leaderboard (here a file without a main guard that would write a mark)."""
+    import multiprocessing
+    import sys
+    import types
+
+    from eval import stored
+
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-secret")
+    monkeypatch.setenv("TROOPCLAIMS_PLAIN", "kept")
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    script = tmp_path / "script.py"
+    script.write_text(f"open({str(tmp_path / 'reran')!r}, 'w').close()\n", encoding="utf-8")
+    fake_main = types.ModuleType("__main__")
+    fake_main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", fake_main)
+    ctx = multiprocessing.get_context("spawn")
+    with stored._clean_start():
+        queue = ctx.Queue()
+        child = ctx.Process(target=_report_environment, args=(queue,))
+        child.start()
+    seen = queue.get(timeout=60)
+    child.join(60)
+    assert seen == {"OPENAI_API_KEY": None, "TROOPCLAIMS_PLAIN": "kept", "OPENBLAS_NUM_THREADS": "1"}
+    assert os.environ["OPENAI_API_KEY"] == "sk-test-secret" and "OPENBLAS_NUM_THREADS" not in os.environ
+    assert sys.modules["__main__"] is fake_main
+    assert not (tmp_path / "reran").exists()
+
+
+def _report_environment(queue) -> None:
+    queue.put({k: os.environ.get(k) for k in ("OPENAI_API_KEY", "TROOPCLAIMS_PLAIN", "OPENBLAS_NUM_THREADS")})
