@@ -17,7 +17,7 @@ from annotation.label_studio.rounds import (adjudication_project, pull_adjudicat
                                             push_round, round_project, submit)
 from annotation.label_studio.sync import LabelStudioError, connect, export_tasks, find_project
 from corpus.build import build, check, load_documents
-from corpus.errors import GoldError
+from corpus.errors import GoldError, TroopclaimsError
 from corpus.gold import dumps, read_gold
 from corpus.paths import CORPUS_DIR, GOLD_DIR, ROOT
 from corpus.seeds import load_seeds
@@ -163,7 +163,7 @@ def test_a_round_from_add_to_release(scratch, people, label_studio, tmp_path):
     pull_round("r1", passes_dir=scratch["passes"], seeds_dir=scratch["seeds"], agreement_file=scratch["agreement"])
     assert scratch["agreement"].read_text(encoding="utf-8") == section  # regenerated in place, not appended
 
-    adjudication = push_adjudication("r1", passes_dir=scratch["passes"], seeds_dir=scratch["seeds"])
+    adjudication = push_adjudication("r1", passes_dir=scratch["passes"], seeds_dir=scratch["seeds"], start_from="blank")
     assert adjudication.imported == (doc_a.id, doc_b.id) and adjudication.agreed == ()
     with pytest.raises(GoldError, match=rf"not adjudicated yet: {doc_a.id}, {doc_b.id}"):
         pull_adjudication("r1", passes_dir=scratch["passes"], seeds_dir=scratch["seeds"], gold_dir=scratch["gold"])
@@ -208,7 +208,7 @@ def test_a_skipped_task_is_listed_and_goes_to_adjudication(scratch, people, labe
     assert not (scratch["passes"] / "r2" / "ann2").exists()
     assert f"Skipped: `{doc_a.id}` by ann2." in pulled.report and "no agreement to compute" in pulled.report
     # One reading is not gold: the document goes to adjudication with the one pass there is.
-    adjudication = push_adjudication("r2", passes_dir=scratch["passes"], seeds_dir=scratch["seeds"])
+    adjudication = push_adjudication("r2", passes_dir=scratch["passes"], seeds_dir=scratch["seeds"], start_from="blank")
     assert adjudication.imported == (doc_a.id,)
     [judged] = _tasks(_as(label_studio, TOKEN), adjudication_project("r2")).values()
     assert [p["model_version"] for p in judged["predictions"]] == ["ann1"]
@@ -335,9 +335,10 @@ def test_files_submitted_by_two_annotators_agree_and_all_can_still_be_adjudicate
 
     monkeypatch.setenv("LABEL_STUDIO_API_KEY", TOKEN)
     pull_round("r5", passes_dir=scratch["passes"], seeds_dir=scratch["seeds"], agreement_file=scratch["agreement"])
-    plain = push_adjudication("r5", passes_dir=scratch["passes"], seeds_dir=scratch["seeds"])
+    plain = push_adjudication("r5", passes_dir=scratch["passes"], seeds_dir=scratch["seeds"], start_from="blank")
     assert (plain.imported, plain.agreed) == ((), (doc_a.id,))
-    every = push_adjudication("r5", passes_dir=scratch["passes"], seeds_dir=scratch["seeds"], every=True)
+    every = push_adjudication("r5", passes_dir=scratch["passes"], seeds_dir=scratch["seeds"], every=True,
+                              start_from="blank")
     assert every.imported == (doc_a.id,)
     monkeypatch.setenv("LABEL_STUDIO_API_KEY", people["adjudicator"])
     assert submit("r5", _files(tmp_path / "judge", [judged]), adjudication=True,
@@ -351,3 +352,59 @@ def test_files_submitted_by_two_annotators_agree_and_all_can_still_be_adjudicate
     section = scratch["agreement"].read_text(encoding="utf-8")
     assert "ann1 (A) vs the adjudicated gold (B), 1 document(s)" in section
     assert "Targets: 1 of 2 matched claims agree" in section.split("ann2 (A) vs the adjudicated gold")[0]
+
+
+def test_annotators_kept_apart_in_projects_of_their_own(scratch, people, label_studio, tmp_path, monkeypatch):
+    """`--annotator NAME`: one project per annotator (each meant for a server of that annotator's own), one
+    account's work per project, the pass named by the lead; a labeling config edited in the browser is
+    refused; the adjudicator's editor starts from the pass the lead names, or from nothing."""
+    from annotation.label_studio.config import label_config
+    from annotation.label_studio.rounds import annotator_project
+
+    doc_a = _add(scratch, tmp_path, "A", ARTICLE_A)
+    hand = _hand_annotations(doc_a, Document("x", ARTICLE_B, published="2031-05-20"))
+    owner = _as(label_studio, TOKEN)
+    for who in ANNOTATORS:
+        pushed = push_round("r7", [doc_a.id], seeds_dir=scratch["seeds"], gold_dir=scratch["gold"], annotator=who)
+        assert owner.projects.get(id=pushed.project_id).maximum_annotations == 1
+        monkeypatch.setenv("LABEL_STUDIO_API_KEY", people[who])
+        submit("r7", _files(tmp_path / who, [hand[who][doc_a.id]]), seeds_dir=scratch["seeds"], annotator=who)
+        monkeypatch.setenv("LABEL_STUDIO_API_KEY", TOKEN)
+    assert find_project(owner, round_project("r7")) is None  # no shared project
+
+    # ann2's work in ann1's project is refused: each project is one annotator's alone
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", people["ann2"])
+    submit("r7", _files(tmp_path / "ann2", [hand["ann2"][doc_a.id]]), seeds_dir=scratch["seeds"], annotator="ann1")
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", TOKEN)
+    with pytest.raises(GoldError, match=r"'troopclaims round r7 for ann1' holds annotations by ann1, ann2"):
+        pull_round("r7", passes_dir=scratch["passes"], seeds_dir=scratch["seeds"], agreement_file=None,
+                   annotator="ann1")
+    assert not scratch["passes"].exists()
+    task = _tasks(owner, annotator_project("r7", "ann1"))[doc_a.id]
+    ann2_id = next(a["id"] for a in task["annotations"] if a["completed_by"] != owner.users.whoami().id
+                   and a["result"] == document_result(hand["ann2"][doc_a.id]))
+    owner.annotations.delete(id=ann2_id)
+
+    # a labeling config edited in the browser is refused, then accepted once put back
+    ann1_project = find_project(owner, annotator_project("r7", "ann1"))
+    owner.projects.update(id=ann1_project, label_config=label_config().replace('hotkey="q"', 'hotkey="z"'))
+    with pytest.raises(LabelStudioError, match=r"labeling config was changed in Label Studio"):
+        pull_round("r7", passes_dir=scratch["passes"], seeds_dir=scratch["seeds"], agreement_file=None,
+                   annotator="ann1")
+    owner.projects.update(id=ann1_project, label_config=label_config())
+
+    for who in ANNOTATORS:
+        pulled = pull_round("r7", passes_dir=scratch["passes"], seeds_dir=scratch["seeds"],
+                            agreement_file=scratch["agreement"], annotator=who)
+        assert pulled.annotators == (who,)
+        assert read_gold(load_seeds(scratch["seeds"]), scratch["passes"] / "r7" / who)[doc_a.id] == hand[who][doc_a.id]
+    assert "Targets: 1 of 2 matched claims agree" in pulled.report  # both passes, read from disk
+
+    with pytest.raises(TroopclaimsError, match=r"--start-from 'ann3': not a pass of round r7; give one of ann1, ann2"):
+        push_adjudication("r7", passes_dir=scratch["passes"], seeds_dir=scratch["seeds"], start_from="ann3")
+    judged = push_adjudication("r7", passes_dir=scratch["passes"], seeds_dir=scratch["seeds"], start_from="ann2")
+    project = owner.projects.get(id=judged.project_id)
+    assert project.model_version == "ann2" and "starts from ann2's pass" in project.description
+    judged = push_adjudication("r7", passes_dir=scratch["passes"], seeds_dir=scratch["seeds"], start_from="blank")
+    project = owner.projects.get(id=judged.project_id)
+    assert not project.model_version and "starts from nothing" in project.description

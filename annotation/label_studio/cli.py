@@ -82,8 +82,9 @@ def _cmd_push_round(args) -> int:
     seeds = args.seeds_dir or SEEDS_DIR
     predictions = _predictions(args, lambda: round_documents(args.docs, seeds))
     result = push_round(args.round, args.docs, predictions=predictions, annotations_per_task=args.annotators,
-                        seeds_dir=seeds, gold_dir=args.gold_dir or GOLD_DIR)
-    print(f"round {args.round}: project {result.project_url} ({args.annotators} annotations per task)")
+                        seeds_dir=seeds, gold_dir=args.gold_dir or GOLD_DIR, annotator=args.annotator)
+    whose = f"{args.annotator}'s own" if args.annotator else f"{args.annotators} annotations per task"
+    print(f"round {args.round}: project {result.project_url} ({whose})")
     if result.imported:
         print(f"  imported: {', '.join(result.imported)}")
     if result.already:
@@ -98,7 +99,7 @@ def _cmd_pull_round(args) -> int:
 
     agreement_file = args.agreement_file or AGREEMENT_PATH
     result = pull_round(args.round, passes_dir=args.passes_dir or PASSES_DIR, seeds_dir=args.seeds_dir or SEEDS_DIR,
-                        agreement_file=agreement_file, gold_dir=GOLD_DIR)
+                        agreement_file=agreement_file, gold_dir=GOLD_DIR, annotator=args.annotator)
     for path in result.written:
         print(f"wrote {path}")
     for doc_id, who in result.skipped:
@@ -111,7 +112,8 @@ def _cmd_pull_round(args) -> int:
         print("disagreements:")
         for line in result.disagreements:
             print(f"  {line}")
-    print(f"next: `troopclaims ls push-adjudication {args.round}`")
+    print(f"next: `troopclaims ls push-adjudication {args.round} --start-from NAME` (a pass) or "
+          "`--start-from blank`")
     return 0
 
 
@@ -120,7 +122,8 @@ def _cmd_submit(args) -> int:
 
     from .rounds import submit
 
-    result = submit(args.round, args.files, adjudication=args.adjudication, seeds_dir=args.seeds_dir or SEEDS_DIR)
+    result = submit(args.round, args.files, adjudication=args.adjudication, seeds_dir=args.seeds_dir or SEEDS_DIR,
+                    annotator=args.annotator)
     print(f"round {args.round}{' adjudication' if args.adjudication else ''}: {result.project_url}")
     for what, ids in (("created", result.created), ("updated", result.updated), ("unchanged", result.unchanged)):
         if ids:
@@ -134,8 +137,9 @@ def _cmd_push_adjudication(args) -> int:
     from .rounds import PASSES_DIR, push_adjudication
 
     result = push_adjudication(args.round, passes_dir=args.passes_dir or PASSES_DIR,
-                               seeds_dir=args.seeds_dir or SEEDS_DIR, every=args.all)
+                               seeds_dir=args.seeds_dir or SEEDS_DIR, every=args.all, start_from=args.start_from)
     print(f"adjudication of round {args.round}: project {result.project_url}")
+    print("  the editor starts from " + ("nothing" if args.start_from == "blank" else f"{args.start_from}'s pass"))
     print(f"  to adjudicate: {', '.join(result.imported) or 'nothing new'}")
     if result.agreed:
         print(f"  agreed by every annotator (gold as is): {', '.join(result.agreed)}")
@@ -232,6 +236,10 @@ def add_ls_parser(sub, read_predictions=_refuse_predictions) -> None:
     _round_args(rp, passes=False)
     rp.add_argument("docs", nargs="+", metavar="DOC", help="document ids of the round")
     rp.add_argument("--annotators", type=int, default=2, metavar="N", help="annotations per task (default: 2)")
+    rp.add_argument("--annotator", metavar="NAME",
+                    help="push into NAME's own project, 'troopclaims round ROUND for NAME' (one annotation per "
+                         "task), on the server in LABEL_STUDIO_URL: give each annotator a server of their own "
+                         "to keep them apart (open-source Label Studio shows every project to every user)")
     rp.add_argument("--gold-dir", type=Path, metavar="DIR", help="default: annotation/gold")
     _prediction_args(rp)
     rp.set_defaults(func=_cmd_push_round, read_predictions=read_predictions)
@@ -246,6 +254,9 @@ def add_ls_parser(sub, read_predictions=_refuse_predictions) -> None:
                           "round's section of annotation/AGREEMENT.md."))
     _round_args(pr)
     pr.add_argument("--agreement-file", type=Path, metavar="FILE", help="default: annotation/AGREEMENT.md")
+    pr.add_argument("--annotator", metavar="NAME",
+                    help="pull NAME's own project (see push-round --annotator) into the pass folder NAME; the "
+                         "agreement is computed with the passes already pulled")
     pr.set_defaults(func=_cmd_pull_round)
 
     sb = ls.add_parser(
@@ -259,6 +270,7 @@ def add_ls_parser(sub, read_predictions=_refuse_predictions) -> None:
     _round_args(sb, passes=False)
     sb.add_argument("files", nargs="+", type=Path, metavar="FILE", help="annotation files, <doc_id>.jsonl")
     sb.add_argument("--adjudication", action="store_true", help="submit to the round's adjudication project")
+    sb.add_argument("--annotator", metavar="NAME", help="submit to NAME's own project (push-round --annotator)")
     sb.set_defaults(func=_cmd_submit)
 
     pa = ls.add_parser(
@@ -268,6 +280,10 @@ def add_ls_parser(sub, read_predictions=_refuse_predictions) -> None:
                           "passes differ (or that only one annotator did), each pass shown as a prediction "
                           "named after its annotator. The adjudicator's submitted annotation becomes gold."))
     _round_args(pa)
+    pa.add_argument("--start-from", required=True, metavar="NAME",
+                    help="what the adjudicator's editor starts from: the pass of annotator NAME, or 'blank' for "
+                         "an empty editor (every pass is shown either way); required, so it is never a silent "
+                         "default")
     pa.add_argument("--all", action="store_true",
                     help="every document of the round, agreed ones too (after a rule settled since the passes)")
     pa.set_defaults(func=_cmd_push_adjudication)

@@ -1,11 +1,16 @@
 """Annotation rounds: new documents to several annotators, their agreement, adjudication, gold.
 
-A round ``R`` lives in two Label Studio projects: ``troopclaims round R``
+A round ``R`` lives in Label Studio projects: ``troopclaims round R``
 (each task wants ANNOTATORS_PER_TASK annotations, one per annotator; an
-extractor's output comes as predictions only, so every task is work to do)
+extractor's output comes as predictions only, so every task is work to do),
+or, to keep annotators apart, ``troopclaims round R for NAME``, one per
+annotator, each on a server of that annotator's own (open-source Label
+Studio shows every project and annotation of a server to all its users);
 and ``troopclaims round R adjudication`` (one task per document the passes
 do not agree on, each annotator's pass shown as a prediction named after
-them; the adjudicator's annotation becomes the gold). Each annotator's work
+them; the editor starts from the pass the lead names, or from nothing; the
+adjudicator's annotation becomes the gold). A project whose labeling config
+was changed in the browser is refused on pull. Each annotator's work
 is kept as its own pass, ``annotation/passes/R/<annotator>/``, and the
 round's agreement table is generated into AGREEMENT.md between markers.
 Nothing is written unless everything read converts and validates.
@@ -35,6 +40,7 @@ PASSES_DIR = ROOT / "annotation" / "passes"
 AGREEMENT_PATH = ROOT / "annotation" / "AGREEMENT.md"
 ANNOTATORS_PER_TASK = 2
 ROUND_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,39}")
+PASS_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 
 
 def round_project(name: str) -> str:
@@ -43,6 +49,30 @@ def round_project(name: str) -> str:
 
 def adjudication_project(name: str) -> str:
     return f"troopclaims round {name} adjudication"
+
+
+def annotator_project(name: str, annotator: str) -> str:
+    return f"troopclaims round {name} for {annotator}"
+
+
+BLANK = "blank"  # push-adjudication --start-from: the adjudicator's editor starts empty
+
+
+def check_annotator(annotator: str) -> str:
+    if not PASS_NAME.fullmatch(annotator or "") or annotator == BLANK:
+        raise TroopclaimsError(f"annotator {annotator!r}: use letters, digits, '.', '-' and '_' (at most 40, not "
+                               f"{BLANK!r}), e.g. ann1; it names the pass folder")
+    return annotator
+
+
+def check_config(ls, project_id: int, title: str) -> None:
+    """Refuse a project whose labeling config is not the contract's (edited in the browser): its regions
+    might not mean what the labels say."""
+    config = ls.projects.get(id=project_id).label_config or ""
+    if config.strip() != label_config().strip():
+        raise LabelStudioError(f"project {title!r}: its labeling config was changed in Label Studio; put back "
+                               "the one `troopclaims ls config` prints (Settings > Labeling Interface > Code), "
+                               "then pull again")
 
 
 def check_round_name(name: str) -> str:
@@ -94,13 +124,17 @@ class RoundPush:
 
 def push_round(name: str, doc_ids, *, predictions=None, annotations_per_task: int = ANNOTATORS_PER_TASK,
                seeds_dir: Path = SEEDS_DIR, gold_dir: Path = GOLD_DIR, url: str | None = None,
-               api_key: str | None = None, project: str | None = None) -> RoundPush:
-    """Put the round's documents into its project, each asking for ``annotations_per_task`` annotations.
+               api_key: str | None = None, project: str | None = None, annotator: str | None = None) -> RoundPush:
+    """Put the round's documents into its project, each asking for ``annotations_per_task`` annotations;
+    with ``annotator``, into that annotator's own project (one annotation per task).
 
     Documents that already have gold are refused (correct them with `ls push`);
     documents already in the project are left as they are.
     """
     check_round_name(name)
+    if annotator is not None:
+        check_annotator(annotator)
+        annotations_per_task = 1
     if annotations_per_task < 1:
         raise TroopclaimsError(f"annotations per task must be at least 1, got {annotations_per_task}")
     server = Server.from_env(url, api_key)
@@ -110,7 +144,7 @@ def push_round(name: str, doc_ids, *, predictions=None, annotations_per_task: in
         raise TroopclaimsError(f"{', '.join(has_gold)} already have gold in {gold_dir}; a round is for new "
                                "documents (correct gold with `troopclaims ls push`)")
     model_version, predicted = check_predictions(predictions, docs)
-    title = project or round_project(name)
+    title = project or (annotator_project(name, annotator) if annotator else round_project(name))
     with talking_to(server, "pushing the round"):
         ls = connect(server)
         project_id, _ = _ensure_project(ls, title, annotations_per_task)
@@ -138,7 +172,7 @@ class Submitted:
 
 
 def submit(name: str, files, *, adjudication: bool = False, seeds_dir: Path = SEEDS_DIR, url: str | None = None,
-           api_key: str | None = None) -> Submitted:
+           api_key: str | None = None, annotator: str | None = None) -> Submitted:
     """Annotation files (the gold format) become this account's annotations of the round's tasks.
 
     For annotators who work outside the browser (scripts, language-model
@@ -168,7 +202,8 @@ def submit(name: str, files, *, adjudication: bool = False, seeds_dir: Path = SE
         docs[doc_id] = doc
     if problems:
         raise GoldError(problems)
-    title = adjudication_project(name) if adjudication else round_project(name)
+    title = adjudication_project(name) if adjudication else \
+        annotator_project(name, check_annotator(annotator)) if annotator else round_project(name)
     created, updated, unchanged = [], [], []
     with talking_to(server, "submitting annotations"):
         ls = connect(server)
@@ -255,28 +290,40 @@ class RoundPull:
 
 def pull_round(name: str, *, passes_dir: Path = PASSES_DIR, seeds_dir: Path = SEEDS_DIR,
                agreement_file: Path | None = AGREEMENT_PATH, url: str | None = None, api_key: str | None = None,
-               project: str | None = None, gold_dir: Path | None = None) -> RoundPull:
+               project: str | None = None, gold_dir: Path | None = None, annotator: str | None = None) -> RoundPull:
     """Each annotator's newest submitted annotation per task -> ``passes_dir/<round>/<annotator>/``; then the
-    round's agreement (written into ``agreement_file`` between markers) and its disagreements."""
+    round's agreement (written into ``agreement_file`` between markers) and its disagreements. With
+    ``annotator``, that annotator's own project, whose one account's work becomes the pass of that name
+    (the other passes are read from disk for the agreement)."""
     from corpus.io import check_output
 
     check_round_name(name)
+    if annotator is not None:
+        check_annotator(annotator)
     server = Server.from_env(url, api_key)
     round_dir = passes_dir / name
     check_output(round_dir, "folder")
     if agreement_file is not None:
         check_output(agreement_file)
     texts = load_seeds(seeds_dir)
-    title = project or round_project(name)
+    title = project or (annotator_project(name, annotator) if annotator else round_project(name))
     with talking_to(server, "pulling the round"):
         ls = connect(server)
         project_id = find_project(ls, title)
         if project_id is None:
             raise LabelStudioError(f"Label Studio at {server.shown} has no project titled {title!r}; "
-                                   f"start the round with `troopclaims ls push-round {name} DOC...`")
+                                   f"start the round with `troopclaims ls push-round {name} DOC...`"
+                                   + (f" --annotator {annotator}" if annotator else ""))
+        check_config(ls, project_id, title)
         tasks = export_tasks(ls, project_id)
         emails = _emails(ls)
     passes, skipped, untouched, problems = passes_of_tasks(tasks, texts, emails)
+    if annotator is not None:
+        if len(passes) > 1:
+            problems.append(f"project {title!r} holds annotations by {', '.join(sorted(passes))}; it is "
+                            f"{annotator}'s alone: one account annotates it")
+        passes = {annotator: docs for docs in passes.values()}
+        skipped = [(doc_id, annotator) for doc_id, _ in skipped]
     if problems:
         raise GoldError(problems)
     written = []
@@ -413,14 +460,20 @@ class AdjudicationPush:
     agreed: tuple[str, ...]
 
 
-def push_adjudication(name: str, *, passes_dir: Path = PASSES_DIR, seeds_dir: Path = SEEDS_DIR,
+def push_adjudication(name: str, *, start_from: str, passes_dir: Path = PASSES_DIR, seeds_dir: Path = SEEDS_DIR,
                       url: str | None = None, api_key: str | None = None, every: bool = False) -> AdjudicationPush:
     """One task per disputed document, each annotator's pass as a prediction named after them; with
-    ``every``, agreed documents too (when a rule settled after the passes may change them)."""
+    ``every``, agreed documents too (when a rule settled after the passes may change them). The editor
+    starts from the pass ``start_from`` names, or from nothing (``BLANK``): a choice the lead makes, never
+    Label Studio's (the project's model version is the pass that pre-labels)."""
     check_round_name(name)
     server = Server.from_env(url, api_key)
     texts = load_seeds(seeds_dir)
     agreed, disputed = round_plan(name, passes_dir, texts, every)
+    annotators = sorted(read_round(name, passes_dir, texts))
+    if start_from != BLANK and start_from not in annotators:
+        raise TroopclaimsError(f"--start-from {start_from!r}: not a pass of round {name}; give one of "
+                               f"{', '.join(annotators)}, or {BLANK!r} for an empty editor")
     with talking_to(server, "pushing the adjudication"):
         ls = connect(server)
         project_id, _ = _ensure_project(ls, adjudication_project(name), 1)
@@ -435,6 +488,11 @@ def push_adjudication(name: str, *, passes_dir: Path = PASSES_DIR, seeds_dir: Pa
                                         for who, doc in by.items()]})
         if new:
             ls.projects.import_tasks(id=project_id, request=new, return_task_ids=True)
+        start = "" if start_from == BLANK else start_from
+        ls.projects.update(id=project_id, model_version=start, show_collab_predictions=True,
+                           description=f"Round {name}: the editor starts from "
+                                       + ("nothing (a clean slate)" if not start else f"{start}'s pass")
+                                       + f"; every pass is a prediction tab ({', '.join(annotators)}).")
     return AdjudicationPush(project_id, f"{server.shown}/projects/{project_id}/data",
                             tuple(t["data"]["doc_id"] for t in new), tuple(agreed))
 
@@ -469,6 +527,8 @@ def pull_adjudication(name: str, *, passes_dir: Path = PASSES_DIR, seeds_dir: Pa
         if project_id is None and disputed:
             raise LabelStudioError(f"Label Studio at {server.shown} has no project titled "
                                    f"{adjudication_project(name)!r}; run `troopclaims ls push-adjudication {name}`")
+        if project_id is not None:
+            check_config(ls, project_id, adjudication_project(name))
         tasks = export_tasks(ls, project_id) if project_id is not None else []
     for task in tasks:  # an agreed document the adjudicator annotated too (push-adjudication --all) is read
         doc_id = (task.get("data") or {}).get("doc_id")
