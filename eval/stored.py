@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import types
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -111,7 +111,9 @@ _GOLD, _RANKING = None, None  # a worker's gold set and bootstrap, given once wh
 
 
 def _start_worker(gold, settings: dict) -> None:
+    """A worker's state; Ctrl-C is the main process's to handle (it stops the workers itself)."""
     global _GOLD, _RANKING
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _GOLD, _RANKING = gold, Ranking(samples=settings["samples"], seed=settings["seed"], unit=settings["unit"])
 
 
@@ -188,23 +190,24 @@ def check_stored(paths: list[Path], gold, out_dir: Path, ranking: Ranking, *, pr
         else:
             import multiprocessing
 
-            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                       initializer=_start_worker, initargs=(gold, ranking.settings))
-            with _clean_start():  # workers start as the jobs are submitted, here
-                measured = pool.map(_check, jobs)  # one at a time: no worker idles at the end
+            with _clean_start():  # the workers start here
+                pool = multiprocessing.get_context("spawn").Pool(workers, _start_worker, (gold, ranking.settings))
+            measured = pool.imap(_check, jobs)  # in order, one at a time: no worker idles at the end
         for measure in measured:
             ranking.add(measure)
             staged.names.append(measure.row.name)
             bar.update()
     except BaseException:
         if pool is not None:
-            pool.shutdown(cancel_futures=True)  # the running records end before their folder goes
+            pool.terminate()  # stopped before their staging folder goes, so nothing is written after
+            pool.join()
         staged.discard()
         raise
     finally:
         bar.close()
     if pool is not None:
-        pool.shutdown()
+        pool.close()
+        pool.join()
     return staged
 
 
