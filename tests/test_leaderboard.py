@@ -2,6 +2,7 @@
 import csv
 import json
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -343,3 +344,40 @@ def test_workers_start_without_credentials_or_the_main_module(monkeypatch, tmp_p
 
 def _report_environment(queue) -> None:
     queue.put({k: os.environ.get(k) for k in ("OPENAI_API_KEY", "TROOPCLAIMS_PLAIN", "OPENBLAS_NUM_THREADS")})
+
+
+def test_ctrl_c_while_workers_check_stops_them_and_leaves_nothing(board, tmp_path):
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) while workers check records: exit
+    130 at once, the workers gone, no leaderboard folder."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from corpus.paths import ROOT
+
+    folder = _copies(board, tmp_path / "many", 40)
+    out = tmp_path / "board"
+    proc = subprocess.Popen([sys.executable, "-m", "eval.cli", "leaderboard", "--results", str(folder), "--only-given",
+                             "--out", str(out), "--no-progress"], cwd=ROOT, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list(out.glob(".stored-*/results/*.json")):  # the workers are writing
+        assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read() if proc.poll() else "slow"
+        time.sleep(0.05)
+    workers = [int(c) for task in Path(f"/proc/{proc.pid}/task").iterdir()
+               for c in (task / "children").read_text().split()]
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err, err
+    assert not out.exists()
+    for pid in workers:
+        for _ in range(100):
+            try:
+                if "State:\tZ" in Path(f"/proc/{pid}/status").read_text():  # ended, not yet reaped
+                    break
+            except FileNotFoundError:  # ended and reaped
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError(f"worker {pid} still running")
