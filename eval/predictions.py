@@ -239,7 +239,10 @@ def parse_label_studio(data: bytes, texts: Mapping[str, str], name: str) -> Pred
     try:
         docs = from_tasks(tasks, dict(texts))
     except FormatError as exc:
-        raise PredictionError(f"{name}: {exc}") from None
+        one = isinstance(tasks, dict) and "doc_id" in tasks  # a JSON Lines file of one document
+        raise PredictionError(f"{name}: {exc}" + ("; for one document's predictions (JSON Lines), pass "
+                                                  "--format jsonl (offsets) or --format mentions (strings)"
+                                                  if one else "")) from None
     return Predictions(check_documents(docs, texts, name))
 
 

@@ -245,6 +245,9 @@ CASES = [
     # --- Label Studio JSON predictions ---
     ("ls-top-level-object", tasks({"tasks": []}), ["score", "--predictions", "{x}"], 1,
      [r"p\.json: the top level is an object; expected a list of Label Studio tasks"]),
+    ("jsonl-of-one-document-named-json", tasks({"doc_id": A, "spans": []}), ["score", "--predictions", "{x}"], 1,
+     [r"p\.json: the top level is an object; .*; for one document's predictions \(JSON Lines\), pass --format "
+      r"jsonl \(offsets\) or --format mentions"]),
     ("ls-list-of-strings", tasks(["a", "b"]), ["score", "--predictions", "{x}"], 1,
      [r"p\.json: 2 problem\(s\)", r"task at position 0: is a string; expected a task object",
       r"task at position 1: is a string"]),
