@@ -20,12 +20,16 @@ class Row:
     name: str
     record: Result  # without its predictions and per-sentence and per-document figures: what the tables read
     micro: float
-    micro_ci: bootstrap.Interval
+    unit: str  # what the per-label intervals and the paired test resample
     labels: dict[str, float]
     label_ci: dict[str, bootstrap.Interval]
     intervals: dict[str, bootstrap.Interval]  # micro F1's interval by resampling unit: sentences, documents
     p_vs_best: float | None = None
     validation: float | None = None  # strict micro F1 on the validation split, when it was run here
+
+    @property
+    def micro_ci(self) -> bootstrap.Interval:
+        return self.intervals[self.unit]
 
 
 @dataclass
@@ -62,7 +66,7 @@ class Ranking:
         per_label, micro = per_unit[self.unit]
         strict = record.strict
         kept = replace(record, per_sentence={}, per_document={}, predictions=None)
-        row = Row(record.name, kept, strict["micro"]["f1"], bootstrap.interval(micro),
+        row = Row(record.name, kept, strict["micro"]["f1"], self.unit,
                   {label: strict["labels"][label]["f1"] for label in LABELS},
                   {label: bootstrap.interval(per_label[:, i]) for i, label in enumerate(LABELS)},
                   {u: bootstrap.interval(per_unit[u][1]) for u in bootstrap.UNITS})
