@@ -170,7 +170,7 @@ def test_a_round_from_add_to_release(scratch, people, label_studio, tmp_path):
     judge = _as(label_studio, people["adjudicator"])
     to_judge = _tasks(judge, adjudication_project("r1"))
     for doc_id, task in to_judge.items():
-        assert sorted(p["model_version"] for p in task["predictions"]) == list(ANNOTATORS)
+        assert sorted(p["model_version"] for p in task["predictions"]) == [*ANNOTATORS, "blank"]
         assert task["annotations"] == []
         judge.annotations.create(id=task["id"], result=document_result(hand["ann1"][doc_id]), was_cancelled=False)
     settled = pull_adjudication("r1", passes_dir=scratch["passes"], seeds_dir=scratch["seeds"],
@@ -211,7 +211,7 @@ def test_a_skipped_task_is_listed_and_goes_to_adjudication(scratch, people, labe
     adjudication = push_adjudication("r2", passes_dir=scratch["passes"], seeds_dir=scratch["seeds"], start_from="blank")
     assert adjudication.imported == (doc_a.id,)
     [judged] = _tasks(_as(label_studio, TOKEN), adjudication_project("r2")).values()
-    assert [p["model_version"] for p in judged["predictions"]] == ["ann1"]
+    assert [p["model_version"] for p in judged["predictions"]] == ["ann1", "blank"]
 
 
 def test_a_date_value_without_an_anchor_fails_the_pull(scratch, people, label_studio, tmp_path):
@@ -393,6 +393,18 @@ def test_annotators_kept_apart_in_projects_of_their_own(scratch, people, label_s
                    annotator="ann1")
     owner.projects.update(id=ann1_project, label_config=label_config())
 
+    # ann1 opens ann2's project and updates ann2's annotation (open-source Label Studio lets any user do it)
+    theirs = _tasks(owner, annotator_project("r7", "ann2"))[doc_a.id]["annotations"][0]
+    _as(label_studio, people["ann1"]).annotations.update(id=theirs["id"],
+                                                        result=document_result(hand["ann1"][doc_a.id]))
+    with pytest.raises(GoldError, match=rf"annotation {theirs['id']} by ann2 was last changed by ann1"):
+        pull_round("r7", passes_dir=scratch["passes"], seeds_dir=scratch["seeds"], agreement_file=None,
+                   annotator="ann2")
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", people["ann2"])
+    assert submit("r7", _files(tmp_path / "ann2", [hand["ann2"][doc_a.id]]), seeds_dir=scratch["seeds"],
+                  annotator="ann2").updated == (doc_a.id,)  # ann2's own again
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", TOKEN)
+
     for who in ANNOTATORS:
         pulled = pull_round("r7", passes_dir=scratch["passes"], seeds_dir=scratch["seeds"],
                             agreement_file=scratch["agreement"], annotator=who)
@@ -407,4 +419,11 @@ def test_annotators_kept_apart_in_projects_of_their_own(scratch, people, label_s
     assert project.model_version == "ann2" and "starts from ann2's pass" in project.description
     judged = push_adjudication("r7", passes_dir=scratch["passes"], seeds_dir=scratch["seeds"], start_from="blank")
     project = owner.projects.get(id=judged.project_id)
-    assert not project.model_version and "starts from nothing" in project.description
+    assert project.model_version == "blank" and "starts from nothing" in project.description
+    predictions = _tasks(owner, adjudication_project("r7"))[doc_a.id]["predictions"]
+    assert sorted((p["model_version"], p["result"] == []) for p in predictions) == \
+        [("ann1", False), ("ann2", False), ("blank", True)]  # the clean slate is an empty prediction
+    owner.predictions.delete(id=next(p["id"] for p in predictions if p["model_version"] == "blank"))
+    push_adjudication("r7", passes_dir=scratch["passes"], seeds_dir=scratch["seeds"], start_from="blank")
+    predictions = _tasks(owner, adjudication_project("r7"))[doc_a.id]["predictions"]
+    assert sorted(p["model_version"] for p in predictions) == ["ann1", "ann2", "blank"]  # a task pushed before

@@ -55,7 +55,7 @@ def annotator_project(name: str, annotator: str) -> str:
     return f"troopclaims round {name} for {annotator}"
 
 
-BLANK = "blank"  # push-adjudication --start-from: the adjudicator's editor starts empty
+BLANK = "blank"  # push-adjudication --start-from: the adjudicator's editor starts empty (an empty prediction)
 
 
 def check_annotator(annotator: str) -> str:
@@ -243,6 +243,19 @@ def _annotator(annotation: dict, emails: dict[int, str]) -> str:
     return annotator_name(emails.get(who, who) if isinstance(who, int) else str(who or "unknown"))
 
 
+def _user_id(who):
+    return who.get("id") if isinstance(who, dict) else who
+
+
+def _changed_by_another(annotation: dict, emails: dict[int, str]) -> str | None:
+    """The account that last changed ``annotation`` when it is not the one that made it (open-source Label
+    Studio lets any user of a server open and update anyone's annotation), else None."""
+    made, changed = _user_id(annotation.get("completed_by")), _user_id(annotation.get("updated_by"))
+    if changed is None or made is None or changed == made:
+        return None
+    return annotator_name(emails.get(changed, str(changed)))
+
+
 def passes_of_tasks(tasks: list[Task], texts: dict[str, str], emails: dict[int, str]):
     """({annotator: {doc_id: Document}}, [(doc_id, annotator) skipped], [doc ids nobody annotated], problems)."""
     passes: dict[str, dict[str, Document]] = {}
@@ -264,6 +277,10 @@ def passes_of_tasks(tasks: list[Task], texts: dict[str, str], emails: dict[int, 
             chosen = pick_annotation(own)
             if chosen is None:
                 skipped.append((doc_id, who))
+                continue
+            if (other := _changed_by_another(chosen, emails)) is not None:
+                problems.append(f"{where}: annotation {chosen.get('id', '?')} by {who} was last changed by {other}; "
+                                f"a pass is its annotator's own work ({who} submits it again, or it is deleted)")
                 continue
             try:
                 spans, claims = result_document(chosen.get("result") or [], texts[doc_id],
@@ -477,7 +494,7 @@ def push_adjudication(name: str, *, start_from: str, passes_dir: Path = PASSES_D
     with talking_to(server, "pushing the adjudication"):
         ls = connect(server)
         project_id, _ = _ensure_project(ls, adjudication_project(name), 1)
-        present = {(t.get("data") or {}).get("doc_id") for t in export_tasks(ls, project_id)}
+        present = {(t.get("data") or {}).get("doc_id"): t for t in export_tasks(ls, project_id)}
         new = []
         for doc_id, by in disputed.items():
             if doc_id in present:
@@ -485,14 +502,20 @@ def push_adjudication(name: str, *, start_from: str, passes_dir: Path = PASSES_D
             first = next(iter(by.values()))
             new.append({"data": task_data(first),
                         "predictions": [{"model_version": who, "result": document_result(doc)}
-                                        for who, doc in by.items()]})
+                                        for who, doc in by.items()] + [{"model_version": BLANK, "result": []}]})
         if new:
             ls.projects.import_tasks(id=project_id, request=new, return_task_ids=True)
-        start = "" if start_from == BLANK else start_from
-        ls.projects.update(id=project_id, model_version=start, show_collab_predictions=True,
+        for task in present.values():  # tasks pushed before the empty prediction existed
+            if not any(p.get("model_version") == BLANK for p in task.get("predictions") or []):
+                ls.predictions.create(task=task["id"], result=[], model_version=BLANK)
+        # Label Studio pre-fills the editor from the project's model version, else from some pass: an empty
+        # prediction named BLANK makes the clean slate a version like the passes
+        start = {"model_version": start_from} if present or new else {}  # a version needs a prediction
+        ls.projects.update(id=project_id, **start, show_collab_predictions=True,
                            description=f"Round {name}: the editor starts from "
-                                       + ("nothing (a clean slate)" if not start else f"{start}'s pass")
-                                       + f"; every pass is a prediction tab ({', '.join(annotators)}).")
+                                       + ("nothing (a clean slate)" if start_from == BLANK else f"{start_from}'s pass")
+                                       + f"; open a task from its row to see every pass as a tab "
+                                         f"({', '.join(annotators)}).")
     return AdjudicationPush(project_id, f"{server.shown}/projects/{project_id}/data",
                             tuple(t["data"]["doc_id"] for t in new), tuple(agreed))
 
