@@ -249,9 +249,10 @@ def add_ls_parser(sub, read_predictions=_refuse_predictions) -> None:
         formatter_class=fmt, epilog=ENV_HELP,
         description=_wrap("Export the round's project; each annotator's newest submitted annotation of each "
                           "task becomes their pass, annotation/passes/ROUND/<annotator>/ (skipped tasks are "
-                          "listed). Every pass is validated before anything is written. Prints the round's "
-                          "agreement (spans per label, claims) and its disagreements, and regenerates the "
-                          "round's section of annotation/AGREEMENT.md."))
+                          "listed). Every pass is validated before anything is written; a labeling config "
+                          "changed in the browser, or an annotation last changed by another account, is "
+                          "refused. Prints the round's agreement (spans per label, claims) and its "
+                          "disagreements, and regenerates the round's section of annotation/AGREEMENT.md."))
     _round_args(pr)
     pr.add_argument("--agreement-file", type=Path, metavar="FILE", help="default: annotation/AGREEMENT.md")
     pr.add_argument("--annotator", metavar="NAME",
@@ -278,7 +279,9 @@ def add_ls_parser(sub, read_predictions=_refuse_predictions) -> None:
         formatter_class=fmt, epilog=ENV_HELP,
         description=_wrap("Create 'troopclaims round ROUND adjudication' with one task per document whose "
                           "passes differ (or that only one annotator did), each pass shown as a prediction "
-                          "named after its annotator. The adjudicator's submitted annotation becomes gold."))
+                          "named after its annotator (open a task from its Data Manager row to see them as "
+                          "tabs). The editor starts from the pass --start-from names, or from nothing. The "
+                          "adjudicator's submitted annotation becomes gold."))
     _round_args(pa)
     pa.add_argument("--start-from", required=True, metavar="NAME",
                     help="what the adjudicator's editor starts from: the pass of annotator NAME, or 'blank' for "
