@@ -5,7 +5,8 @@ error report, into a staging folder inside the leaderboard's; only when every re
 files moved into place, so a refused record leaves the board as it was. A record costs a sixth of a
 second of pure Python (135 documents scored again, an error page drawn), so many records are checked by
 worker processes, one per core, started without this process's credentials. What comes back is only
-what ranking needs (``slim``): a folder of thousands of records fits in memory.
+the record's measure (``eval.ranking``: its intervals and replicates), so a folder of thousands of
+records fits in memory.
 """
 from __future__ import annotations
 
