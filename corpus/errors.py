@@ -20,6 +20,9 @@ class ProblemsError(TroopclaimsError):
         more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
         super().__init__(f"{len(problems)} problem(s) in {self.where}:\n{shown}{more}")
 
+    def __reduce__(self):  # pickled from a worker process as it was made: from its problems, not its message
+        return type(self), (self.problems,)
+
 
 class GoldError(ProblemsError):
     """Gold annotations break the label contract; ``problems`` lists every finding."""

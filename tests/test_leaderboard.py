@@ -381,3 +381,16 @@ def test_ctrl_c_while_workers_check_stops_them_and_leaves_nothing(board, tmp_pat
             time.sleep(0.05)
         else:
             raise AssertionError(f"worker {pid} still running")
+
+
+def test_errors_come_back_from_a_worker_as_they_were_raised():
+    """A worker's refusal is pickled to the main process: a many-problem error keeps its problems and message."""
+    import pickle
+
+    from annotation.label_studio.convert import TasksError
+    from corpus.errors import FormatError, GoldError
+
+    for error in (GoldError(["a.jsonl:1: bad", "a.jsonl:2: worse"]), TasksError(["task 1: odd"]), FormatError("x: y")):
+        back = pickle.loads(pickle.dumps(error))
+        assert type(back) is type(error) and str(back) == str(error) and getattr(back, "problems", 0) == \
+            getattr(error, "problems", 0)
