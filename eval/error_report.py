@@ -97,12 +97,13 @@ def _marked_text(text: str, pairs: list[tuple[Span | None, Span | None, str]]) -
     document costs its segments, not segments times spans."""
     starting: dict[int, list] = {}  # cut -> entries (order, span, class, pair, is predicted) starting there
     ending: set[int] = set()
-    cuts = {0, len(text)}
+    n = len(text)
+    cuts = {0, n}
     for i, (g, p, kind) in enumerate(pairs):
         outcome = OUTCOME_OF_KIND[kind]
         for layer, span in (("g", g), ("p", p)):
             if span is not None:
-                start, end = (max(0, min(x, len(text))) for x in (span.start, span.end))
+                start, end = max(0, min(span.start, n)), max(0, min(span.end, n))
                 starting.setdefault(start, []).append(((layer == "p", i), span, f"{layer}-{outcome}", i, layer == "p"))
                 cuts.update((start, end))
                 ending.add(end)
