@@ -71,6 +71,8 @@ def _may_hold_surrogate(text: str) -> bool:
     """A surrogate escaped (then the strings are walked to see if it pairs) or raw (never valid)."""
     if _ESCAPED_SURROGATE.search(text):
         return True
+    if text.isascii():
+        return False
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

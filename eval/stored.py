@@ -18,11 +18,10 @@ import tempfile
 import types
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from corpus.errors import TroopclaimsError
-from corpus.io import OutputError
+from corpus.io import OutputError, check_output, write_output
 
 from .ranking import Measure, Ranking
 from .rescore import rescore
@@ -54,9 +53,11 @@ def load_stored(path: Path, gold) -> tuple[Result, dict]:
     version and its figures are what its own predictions score now (``eval.rescore``); the figures
     returned are the recomputed ones."""
     record = Result.from_json(load_result(path))
-    for key in ("dataset", "extractor", "settings", "scores"):
+    for key in ("dataset", "extractor", "settings", "scores", "alignment", "per_document", "per_sentence"):
         if not isinstance(getattr(record, key), dict):
             raise TroopclaimsError(f"{path}: '{key}' must be an object (eval/RESULT_FORMAT.md)")
+    if not isinstance(record.mentions, (dict, type(None))):
+        raise TroopclaimsError(f"{path}: 'mentions' must be an object or absent (eval/RESULT_FORMAT.md)")
     ds = record.dataset
     if (ds.get("version"), ds.get("fingerprint")) != (gold.version, gold.fingerprint):
         raise TroopclaimsError(f"{path}: scored on troopclaims {ds.get('version')} ({ds.get('fingerprint')}), not on "
@@ -85,17 +86,17 @@ class Staged:
     made: Path | None = None  # the leaderboard folder, when staging made it: gone again if left empty
 
     def publish(self, out_dir: Path) -> None:
-        """Move the staged records and error reports into ``out_dir``'s results/ and errors/."""
+        """Copy the staged records and error reports into ``out_dir``'s results/ and errors/, each written as
+        ``corpus.io.write_output`` writes (atomically; a link's target replaced, a file's mode kept); every
+        target is checked first, so one that cannot be written stops the run before any is replaced."""
         if self.folder is None:
             return
-        for part in ("results", "errors"):
-            for staged in sorted((self.folder / part).iterdir()):
-                target = Path(out_dir) / part / staged.name
-                try:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    os.replace(staged, target)
-                except OSError as exc:
-                    raise OutputError(f"{target}: cannot write it ({(exc.strerror or str(exc)).lower()})") from None
+        moves = [(staged, Path(out_dir) / part / staged.name) for part in ("results", "errors")
+                 for staged in sorted((self.folder / part).iterdir())]
+        for _, target in moves:
+            check_output(target)
+        for staged, target in moves:
+            write_output(target, staged.read_bytes())
 
     def discard(self) -> None:
         """The staging folder removed (after publishing, or on refusal: then nothing is left behind)."""
@@ -112,9 +113,8 @@ _GOLD, _RANKING = None, None  # a worker's gold set and bootstrap, given once wh
 
 
 def _start_worker(gold, settings: dict) -> None:
-    """A worker's state; Ctrl-C is the main process's to handle (it stops the workers itself)."""
+    """A worker's state."""
     global _GOLD, _RANKING
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _GOLD, _RANKING = gold, Ranking(samples=settings["samples"], seed=settings["seed"], unit=settings["unit"])
 
 
@@ -124,11 +124,16 @@ def _check(job: tuple[Path, Path], gold=None, ranking: Ranking | None = None) ->
 
     path, folder = job
     gold, ranking = gold or _GOLD, ranking or _RANKING
-    result, documents = load_stored(path, gold)
-    result = result.with_settings(bootstrap=ranking.settings)
-    write_result(result, folder / "results" / f"{file_name(result.name)}.json")
-    write_error_report(folder / "errors" / f"{file_name(result.name)}.html", result, gold.documents, documents)
-    return ranking.measure(result)
+    try:
+        result, documents = load_stored(path, gold)
+        result = result.with_settings(bootstrap=ranking.settings)
+        write_result(result, folder / "results" / f"{file_name(result.name)}.json")
+        write_error_report(folder / "errors" / f"{file_name(result.name)}.html", result, gold.documents, documents)
+        return ranking.measure(result)
+    except TroopclaimsError:
+        raise
+    except Exception as exc:  # a bug: sent back as an error any process can rebuild, naming the record
+        raise RuntimeError(f"checking {path}: {type(exc).__name__}: {exc}") from None
 
 
 def _workers(jobs: int) -> int:
@@ -141,10 +146,11 @@ def _workers(jobs: int) -> int:
 
 @contextmanager
 def _clean_start():
-    """Workers start here (``spawn``: a new interpreter) with no credentials in their environment, one
-    thread for numerical libraries (the workers are the parallelism; idle BLAS threads spin), and
-    without the main module: ``spawn`` would import it again in each worker, running a script that has no
-    ``if __name__ == "__main__"`` guard once more (or failing on one read from standard input)."""
+    """While workers run (``spawn``: each a new interpreter, started here or as a replacement): no
+    credentials in the environment they start with, one thread for numerical libraries (the workers are
+    the parallelism; idle BLAS threads spin), and no main module (``spawn`` would import it again in each
+    worker, running a script that has no ``if __name__ == "__main__"`` guard once more, or failing on one
+    read from standard input)."""
     from .command import child_environment
 
     kept = child_environment()
@@ -163,6 +169,45 @@ def _clean_start():
             else:
                 os.environ[k] = v
         sys.modules["__main__"] = main
+
+
+@contextmanager
+def _ctrl_c_held():
+    """Ctrl-C ignored by the workers, held back (not lost) here, while they start: an ignored signal stays
+    ignored in a new interpreter, and a blocked one waits for this process until the block ends."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    handler = signal.signal(signal.SIGINT, signal.SIG_IGN)  # what the workers inherit
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, handler)  # first: a Ctrl-C that came meanwhile is still pending
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def _pooled(pool, jobs, started: set[int]):
+    """``pool.imap`` results in order; a worker that died (the pool starts a replacement, and the record it
+    held never comes back) stops the run instead of a wait for ever."""
+    import multiprocessing
+
+    results = pool.imap(_check, jobs)  # one at a time: no worker idles at the end
+    for _ in jobs:
+        while True:
+            try:
+                yield results.next(timeout=0.5)
+                break
+            except multiprocessing.TimeoutError:
+                if any(p.pid not in started for p in multiprocessing.active_children()):
+                    raise TroopclaimsError("a worker process checking the stored records stopped (killed, or "
+                                           "out of memory?); nothing was written") from None
+
+
+def _take(measure: Measure, ranking: Ranking, staged: Staged, bar) -> None:
+    ranking.add(measure)
+    staged.names.append(measure.row.name)
+    bar.update()
 
 
 def check_stored(paths: list[Path], gold, out_dir: Path, ranking: Ranking, *, progress: bool = True) -> Staged:
@@ -184,31 +229,31 @@ def check_stored(paths: list[Path], gold, out_dir: Path, ranking: Ranking, *, pr
     workers = _workers(len(jobs))
     bar = tqdm(total=len(jobs), desc="stored records", unit="record", disable=not progress, file=sys.stderr,
                delay=1.0)  # a record refused at once is one line, with no bar before it
-    pool = None
+    pool, done = None, False
     try:
         if workers == 1:
-            measured = map(partial(_check, gold=gold, ranking=ranking), jobs)
+            for job in jobs:
+                _take(_check(job, gold, ranking), ranking, staged, bar)
         else:
             import multiprocessing
 
-            with _clean_start():  # the workers start here
-                pool = multiprocessing.get_context("spawn").Pool(workers, _start_worker, (gold, ranking.settings))
-            measured = pool.imap(_check, jobs)  # in order, one at a time: no worker idles at the end
-        for measure in measured:
-            ranking.add(measure)
-            staged.names.append(measure.row.name)
-            bar.update()
-    except BaseException:
-        if pool is not None:
-            pool.terminate()  # stopped before their staging folder goes, so nothing is written after
-            pool.join()
-        staged.discard()
-        raise
+            with _clean_start():
+                with _ctrl_c_held():
+                    pool = multiprocessing.get_context("spawn").Pool(workers, _start_worker, (gold, ranking.settings))
+                started = {p.pid for p in multiprocessing.active_children()}
+                for measure in _pooled(pool, jobs, started):
+                    _take(measure, ranking, staged, bar)
+        done = True
     finally:
         bar.close()
-    if pool is not None:
-        pool.close()
-        pool.join()
+        if pool is not None:
+            if done:
+                pool.close()
+            else:
+                pool.terminate()  # stopped before their staging folder goes, so nothing is written after
+            pool.join()
+        if not done:  # refused, failed or interrupted: nothing is left behind
+            staged.discard()
     return staged
 
 

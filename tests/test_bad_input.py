@@ -438,6 +438,9 @@ CASES = [
     ("record-infinity", record(lambda t: t.replace('"f1": 0.9', '"f1": Infinity, "x": 0.9', 1)),
      ["leaderboard", "--results", "{x}", "--only-given", "--out", "{tmp}/board"], 1,
      [r"results/r\.json: Infinity is not a number JSON allows"]),
+    ("record-alignment-not-an-object", record(lambda t: t.replace('"alignment": {', '"alignment": "x", "old": {', 1)),
+     ["leaderboard", "--results", "{x}", "--only-given", "--out", "{tmp}/board"], 1,
+     [r"results/r\.json: 'alignment' must be an object"]),
     # --- claims the gold contract refuses; dates and digits that only look ISO ---
     ("mentions-claim-low-above-high", write("m.jsonl", _mentions(_mclaim(low=12000, high=11000))),
      ["score", "--predictions", "{x}", "--format", "mentions"], 1,

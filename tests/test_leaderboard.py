@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from corpus.errors import TroopclaimsError
 from eval import bootstrap
 from eval.leaderboard import END, START, render_markdown, run_leaderboard, update_readme
 from eval.ranking import rank
@@ -346,9 +347,11 @@ def _report_environment(queue) -> None:
     queue.put({k: os.environ.get(k) for k in ("OPENAI_API_KEY", "TROOPCLAIMS_PLAIN", "OPENBLAS_NUM_THREADS")})
 
 
-def test_ctrl_c_while_workers_check_stops_them_and_leaves_nothing(board, tmp_path):
+@pytest.mark.parametrize("stop", ["ctrl-c", "worker-killed"])
+def test_a_run_stopped_while_workers_check_ends_at_once_and_leaves_nothing(board, tmp_path, stop):
     """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) while workers check records: exit
-    130 at once, the workers gone, no leaderboard folder."""
+    130 at once. A worker killed (as the out-of-memory killer does): exit 1 naming it, never a wait for a
+    record nobody checks, and no replacement worker. Either way the workers are gone and no folder is left."""
     import signal
     import subprocess
     import sys
@@ -365,11 +368,14 @@ def test_ctrl_c_while_workers_check_stops_them_and_leaves_nothing(board, tmp_pat
     while not list(out.glob(".stored-*/results/*.json")):  # the workers are writing
         assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read() if proc.poll() else "slow"
         time.sleep(0.05)
-    workers = [int(c) for task in Path(f"/proc/{proc.pid}/task").iterdir()
-               for c in (task / "children").read_text().split()]
-    os.killpg(proc.pid, signal.SIGINT)
+    workers = _children(proc.pid)
+    if stop == "ctrl-c":
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        os.kill(workers[-1], signal.SIGKILL)
     _, err = proc.communicate(timeout=30)
-    assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err, err
+    expected = (130, "interrupted") if stop == "ctrl-c" else (1, "a worker process checking the stored records stopped")
+    assert (proc.returncode, expected[1] in err, "Traceback" in err) == (expected[0], True, False), err
     assert not out.exists()
     for pid in workers:
         for _ in range(100):
@@ -381,6 +387,27 @@ def test_ctrl_c_while_workers_check_stops_them_and_leaves_nothing(board, tmp_pat
             time.sleep(0.05)
         else:
             raise AssertionError(f"worker {pid} still running")
+
+
+def _children(pid: int) -> list[int]:
+    """The worker processes of ``pid`` (Linux /proc; the spawn context's resource tracker is not one)."""
+    kids = [int(c) for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
+    return [k for k in kids if "resource_tracker" not in Path(f"/proc/{k}/cmdline").read_text()]
+
+
+def test_a_board_file_that_cannot_be_replaced_stops_the_run_before_any_is(board, tmp_path):
+    """Publishing the stored records' files: every target is checked first, so a folder where a record's
+    file should go stops the run with the earlier files of the board untouched."""
+    from eval import stored
+
+    folder = _copies(board, tmp_path / "many", stored.MIN_PARALLEL)
+    out = tmp_path / "board"
+    (out / "results" / "copy-05.json").mkdir(parents=True)
+    (out / "results" / "copy-00.json").write_text("the earlier board's record", encoding="utf-8")
+    with pytest.raises(TroopclaimsError, match=r"copy-05\.json: is a folder"):
+        run_leaderboard([], out, samples=200, progress=False, registered=False, stored=stored.stored_paths(folder))
+    assert (out / "results" / "copy-00.json").read_text(encoding="utf-8") == "the earlier board's record"
+    assert sorted(p.name for p in out.iterdir()) == ["results"]  # no staging folder, no table
 
 
 def test_errors_come_back_from_a_worker_as_they_were_raised():
