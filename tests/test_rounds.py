@@ -372,18 +372,14 @@ def test_annotators_kept_apart_in_projects_of_their_own(scratch, people, label_s
         monkeypatch.setenv("LABEL_STUDIO_API_KEY", TOKEN)
     assert find_project(owner, round_project("r7")) is None  # no shared project
 
-    # ann2's work in ann1's project is refused: each project is one annotator's alone
-    monkeypatch.setenv("LABEL_STUDIO_API_KEY", people["ann2"])
-    submit("r7", _files(tmp_path / "ann2", [hand["ann2"][doc_a.id]]), seeds_dir=scratch["seeds"], annotator="ann1")
-    monkeypatch.setenv("LABEL_STUDIO_API_KEY", TOKEN)
+    # ann2's work in ann1's project, even a skip, is refused: each project is one annotator's alone
+    task = _tasks(owner, annotator_project("r7", "ann1"))[doc_a.id]
+    skip = _as(label_studio, people["ann2"]).annotations.create(id=task["id"], result=[], was_cancelled=True)
     with pytest.raises(GoldError, match=r"'troopclaims round r7 for ann1' holds annotations by ann1, ann2"):
         pull_round("r7", passes_dir=scratch["passes"], seeds_dir=scratch["seeds"], agreement_file=None,
                    annotator="ann1")
     assert not scratch["passes"].exists()
-    task = _tasks(owner, annotator_project("r7", "ann1"))[doc_a.id]
-    ann2_id = next(a["id"] for a in task["annotations"] if a["completed_by"] != owner.users.whoami().id
-                   and a["result"] == document_result(hand["ann2"][doc_a.id]))
-    owner.annotations.delete(id=ann2_id)
+    owner.annotations.delete(id=skip.id)
 
     # a labeling config edited in the browser is refused, then accepted once put back
     ann1_project = find_project(owner, annotator_project("r7", "ann1"))
@@ -393,10 +389,10 @@ def test_annotators_kept_apart_in_projects_of_their_own(scratch, people, label_s
                    annotator="ann1")
     owner.projects.update(id=ann1_project, label_config=label_config())
 
-    # ann1 opens ann2's project and updates ann2's annotation (open-source Label Studio lets any user do it)
+    # ann1 opens ann2's project and presses Update on ann2's annotation, changing nothing (open-source Label
+    # Studio lets any user do it): refused until ann2 submits it again, which `ls submit` then does
     theirs = _tasks(owner, annotator_project("r7", "ann2"))[doc_a.id]["annotations"][0]
-    _as(label_studio, people["ann1"]).annotations.update(id=theirs["id"],
-                                                        result=document_result(hand["ann1"][doc_a.id]))
+    _as(label_studio, people["ann1"]).annotations.update(id=theirs["id"], result=theirs["result"])
     with pytest.raises(GoldError, match=rf"annotation {theirs['id']} by ann2 was last changed by ann1"):
         pull_round("r7", passes_dir=scratch["passes"], seeds_dir=scratch["seeds"], agreement_file=None,
                    annotator="ann2")

@@ -202,6 +202,9 @@ def submit(name: str, files, *, adjudication: bool = False, seeds_dir: Path = SE
         docs[doc_id] = doc
     if problems:
         raise GoldError(problems)
+    if adjudication and annotator:
+        raise TroopclaimsError("give --adjudication or --annotator, not both: the adjudication project is "
+                               "nobody's own")
     title = adjudication_project(name) if adjudication else \
         annotator_project(name, check_annotator(annotator)) if annotator else round_project(name)
     created, updated, unchanged = [], [], []
@@ -224,7 +227,7 @@ def submit(name: str, files, *, adjudication: bool = False, seeds_dir: Path = SE
                 continue
             newest = max(own, key=lambda a: (a.updated_at or a.created_at, a.id))
             if annotation_content(*result_document(newest.result or [], texts[doc_id], doc_id)) == \
-                    annotation_content(doc.spans, doc.claims):
+                    annotation_content(doc.spans, doc.claims) and _user_id(getattr(newest, "updated_by", None)) in (None, me):
                 unchanged.append(doc_id)
             else:
                 ls.annotations.update(id=newest.id, result=result, was_cancelled=False)
@@ -336,8 +339,9 @@ def pull_round(name: str, *, passes_dir: Path = PASSES_DIR, seeds_dir: Path = SE
         emails = _emails(ls)
     passes, skipped, untouched, problems = passes_of_tasks(tasks, texts, emails)
     if annotator is not None:
-        if len(passes) > 1:
-            problems.append(f"project {title!r} holds annotations by {', '.join(sorted(passes))}; it is "
+        accounts = sorted({_annotator(a, emails) for t in tasks for a in t.get("annotations") or []})
+        if len(accounts) > 1:  # skips count too: one is never another account's
+            problems.append(f"project {title!r} holds annotations by {', '.join(accounts)}; it is "
                             f"{annotator}'s alone: one account annotates it")
         passes = {annotator: docs for docs in passes.values()}
         skipped = [(doc_id, annotator) for doc_id, _ in skipped]
