@@ -287,7 +287,10 @@ def test_many_stored_records_are_checked_by_workers_as_they_would_be_here(board,
     folder = _copies(board, tmp_path / "many", stored.MIN_PARALLEL)
     paths = stored.stored_paths(folder)
     assert stored._workers(len(paths)) == min(len(os.sched_getaffinity(0)), len(paths))  # 2 here, 1 on one core
+    pooled, through_pool = stored._pooled, []
+    monkeypatch.setattr(stored, "_pooled", lambda *a: through_pool.append(1) or pooled(*a))
     run_leaderboard([], tmp_path / "workers", samples=200, progress=False, registered=False, stored=paths)
+    assert through_pool == ([1] if stored._workers(len(paths)) > 1 else [])
     monkeypatch.setattr(stored, "MIN_PARALLEL", 10**6)  # the same records, checked in this process
     run_leaderboard([], tmp_path / "here", samples=200, progress=False, registered=False, stored=paths)
     for name in ("leaderboard.md", "leaderboard.csv", "results/copy-03.json", "errors/copy-03.html"):
