@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 import types
@@ -86,9 +87,9 @@ class Staged:
     made: Path | None = None  # the leaderboard folder, when staging made it: gone again if left empty
 
     def publish(self, out_dir: Path) -> None:
-        """Copy the staged records and error reports into ``out_dir``'s results/ and errors/, each written as
-        ``corpus.io.write_output`` writes (atomically; a link's target replaced, a file's mode kept); every
-        target is checked first, so one that cannot be written stops the run before any is replaced."""
+        """Move the staged records and error reports into ``out_dir``'s results/ and errors/, by the rules of
+        ``corpus.io.write_output`` (atomically; a link's target replaced, a file's mode kept); every target is
+        checked first, so one that cannot be written stops the run before any is replaced."""
         if self.folder is None:
             return
         moves = [(staged, Path(out_dir) / part / staged.name) for part in ("results", "errors")
@@ -96,7 +97,15 @@ class Staged:
         for _, target in moves:
             check_output(target)
         for staged, target in moves:
-            write_output(target, staged.read_bytes())
+            try:
+                if target.is_symlink():
+                    raise OSError("a link: its target is replaced, as write_output does")
+                if target.exists():
+                    os.chmod(staged, stat.S_IMODE(target.stat().st_mode))
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staged, target)  # a rename: no copy of hundreds of megabytes
+            except OSError:  # a link, another file system, ...
+                write_output(target, staged.read_bytes())
 
     def discard(self) -> None:
         """The staging folder removed (after publishing, or on refusal: then nothing is left behind)."""
