@@ -384,6 +384,7 @@ def _add_claims_parser(sub) -> None:
 
 def _cmd_ledger(args) -> int:
     from corpus.io import check_output
+    from corpus.dataset import ALL_SPLITS
     from corpus.labels import TARGET_NAMES
     from eval.goldset import load_goldset
     from eval.ledger import bounds_of, compare, ledger, write_ledger
@@ -394,7 +395,7 @@ def _cmd_ledger(args) -> int:
     for name in ("ledger.md", "ledger.csv", "ledger.png", "ledger.html"):
         check_output(args.out / name)  # before any work: never a ledger computed and then not saved
     gold = load_goldset(split=args.split)
-    title = f"troopclaims {gold.version} claims ledger" + ("" if args.split == "all" else f" ({args.split})")
+    title = f"troopclaims {gold.version} claims ledger" + ("" if args.split == ALL_SPLITS else f" ({args.split})")
     if any(x is not None for x in (args.extractor, args.spacy, args.predictions, args.command)):
         source = _source_from_args(args)
         preds = source.predictions(gold.documents, gold.sentences, args.timeout)

@@ -32,7 +32,8 @@ from corpus.types import Document
 from corpus.validate import document_problems
 
 from .config import label_config
-from .convert import Task, document_result, pick_annotation, result_document, task_data, task_document, task_where, used_ids
+from .convert import (Task, convert_tasks, document_result, pick_annotation, result_document, task_data, task_where,
+                      used_ids)
 from .sync import (LabelStudioError, Server, annotation_content, check_predictions, connect, export_tasks, find_project,
                    talking_to)
 
@@ -452,14 +453,14 @@ def _same(docs: list[Document]) -> bool:
                for d in docs[1:])
 
 
-def round_plan(name: str, passes_dir: Path, texts: dict[str, str], every: bool = False):
-    """({doc_id: the agreed Document}, {doc_id: {annotator: Document}} to adjudicate).
+def round_plan(passes: dict[str, dict[str, Document]], every: bool = False):
+    """({doc_id: the agreed Document}, {doc_id: {annotator: Document}} to adjudicate), from the passes
+    ``read_round`` reads.
 
     A document is agreed only when at least two annotators annotated it and all agree; a document with
     one pass (the other annotator skipped it) goes to adjudication too: one reading is not gold. With
     ``every``, every document goes to adjudication.
     """
-    passes = read_round(name, passes_dir, texts)
     docs: dict[str, dict[str, Document]] = {}
     for who, theirs in passes.items():
         for doc_id, doc in theirs.items():
@@ -490,8 +491,9 @@ def push_adjudication(name: str, *, start_from: str, passes_dir: Path = PASSES_D
     check_round_name(name)
     server = Server.from_env(url, api_key)
     texts = load_seeds(seeds_dir)
-    agreed, disputed = round_plan(name, passes_dir, texts, every)
-    annotators = sorted(read_round(name, passes_dir, texts))
+    passes = read_round(name, passes_dir, texts)
+    agreed, disputed = round_plan(passes, every)
+    annotators = sorted(passes)
     if start_from != BLANK and start_from not in annotators:
         raise TroopclaimsError(f"--start-from {start_from!r}: not a pass of round {name}; give one of "
                                f"{', '.join(annotators)}, or {BLANK!r} for an empty editor")
@@ -544,10 +546,8 @@ def pull_adjudication(name: str, *, passes_dir: Path = PASSES_DIR, seeds_dir: Pa
     server = Server.from_env(url, api_key)
     check_output(gold_dir, "folder")
     texts = load_seeds(seeds_dir)
-    agreed, disputed = round_plan(name, passes_dir, texts)
+    agreed, disputed = round_plan(read_round(name, passes_dir, texts))
     settled: dict[str, Document] = dict(agreed)
-    adjudicated: set[str] = set()
-    problems = []
     with talking_to(server, "pulling the adjudication"):
         ls = connect(server)
         project_id = find_project(ls, adjudication_project(name))
@@ -557,19 +557,14 @@ def pull_adjudication(name: str, *, passes_dir: Path = PASSES_DIR, seeds_dir: Pa
         if project_id is not None:
             check_config(ls, project_id, adjudication_project(name))
         tasks = export_tasks(ls, project_id) if project_id is not None else []
-    for task in tasks:  # an agreed document the adjudicator annotated too (push-adjudication --all) is read
-        doc_id = (task.get("data") or {}).get("doc_id")
-        if doc_id not in disputed and doc_id not in agreed:
-            continue
-        try:
-            doc = task_document(task, texts)
-        except TroopclaimsError as exc:
-            problems.append(str(exc))
-            continue
-        if doc is not None:
-            problems += [f"{task_where(task)}: {p}" for p in document_problems(doc)]
-            settled[doc_id] = doc
-            adjudicated.add(doc_id)
+    # the round's tasks, an agreed document the adjudicator annotated too (push-adjudication --all) included
+    round_docs = disputed.keys() | agreed.keys()
+    ours = [t for t in tasks if (t.get("data") or {}).get("doc_id") in round_docs]
+    docs, problems = convert_tasks(ours, texts)  # as `ls pull` reads its project
+    where = {t["data"]["doc_id"]: task_where(t) for t in ours}
+    problems += [f"{where[d.id]}: {p}" for d in docs for p in document_problems(d)]
+    settled.update((d.id, d) for d in docs)
+    adjudicated = {d.id for d in docs}
     pending = sorted(disputed.keys() - settled.keys())
     if pending:
         problems.append(f"not adjudicated yet: {', '.join(pending)} (submit an annotation in "
